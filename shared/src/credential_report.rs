@@ -262,4 +262,58 @@ bob,arn:aws:iam::123456789012:user/bob,2026-01-01T00:00:00+00:00,false,N/A,N/A,N
         let bad_date = SAMPLE.replace("2026-01-02T00:00:00+00:00", "yesterday");
         assert!(CredentialReport::parse(&bad_date).unwrap_err().to_string().contains("access_key_1_last_rotated"));
     }
+
+    mod fetching {
+        use super::SAMPLE;
+        use crate::credential_report::fetch_with;
+        use aws_sdk_iam::operation::generate_credential_report::{GenerateCredentialReportError, GenerateCredentialReportOutput};
+        use aws_sdk_iam::operation::get_credential_report::{GetCredentialReportError, GetCredentialReportOutput};
+        use aws_sdk_iam::primitives::Blob;
+        use aws_sdk_iam::types::ReportStateType;
+        use aws_smithy_mocks::{RuleMode, mock, mock_client};
+        use std::time::Duration;
+
+        fn error(code: &str) -> aws_sdk_iam::error::ErrorMetadata {
+            aws_sdk_iam::error::ErrorMetadata::builder().code(code).message(code).build()
+        }
+
+        #[tokio::test]
+        async fn waits_while_iam_generates_the_report() {
+            let generate = mock!(aws_sdk_iam::Client::generate_credential_report)
+                .sequence()
+                .output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Started).build())
+                .output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Complete).build())
+                .output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Complete).build())
+                .build();
+            let get = mock!(aws_sdk_iam::Client::get_credential_report)
+                .sequence()
+                .error(|| GetCredentialReportError::generic(error("ReportInProgress")))
+                .output(|| GetCredentialReportOutput::builder().content(Blob::new(SAMPLE)).build())
+                .build();
+            let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&generate, &get]);
+            let report = fetch_with(&iam, &[Duration::ZERO; 3]).await.unwrap();
+            assert_eq!(report.rows.len(), 3);
+            assert_eq!((generate.num_calls(), get.num_calls()), (3, 2));
+        }
+
+        #[tokio::test]
+        async fn gives_up_with_a_clear_error_when_the_report_never_completes() {
+            let generate = mock!(aws_sdk_iam::Client::generate_credential_report)
+                .then_output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Inprogress).build());
+            let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&generate]);
+            let error = fetch_with(&iam, &[Duration::ZERO; 2]).await.unwrap_err();
+            assert!(error.to_string().contains("did not finish generating"), "{error}");
+            assert_eq!(generate.num_calls(), 3);
+        }
+
+        #[tokio::test]
+        async fn access_denied_names_the_action() {
+            let denied = mock!(aws_sdk_iam::Client::generate_credential_report)
+                .then_error(|| GenerateCredentialReportError::generic(error("AccessDenied")));
+            let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&denied]);
+            let error = fetch_with(&iam, &[]).await.unwrap_err();
+            assert_eq!(error.error_type(), "AccessDenied");
+            assert!(error.to_string().contains("iam:GenerateCredentialReport"), "{error}");
+        }
+    }
 }

@@ -42,3 +42,6 @@ pub mod prelude {
         ParamError, ParamSpec, Parameters, PeriodicRule, RuleError, RuleSpec, Scope, Trigger, Verdict,
     };
 }
+
+#[cfg(test)]
+mod fuzz_tests;

@@ -319,3 +319,7 @@ pub async fn run_periodic<R: PeriodicRule>(rule: R) -> Result<(), lambda_runtime
     }))
     .await
 }
+
+#[cfg(test)]
+#[path = "run_tests.rs"]
+mod tests;

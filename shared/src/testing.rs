@@ -114,10 +114,30 @@ pub async fn handle_periodic_with<R: PeriodicRule>(rule: &R, case: &str, aws: cr
     crate::run::handle_periodic(rule, &accounts, load_event(R::SPEC.name, case)).await
 }
 
-/// A Config client that has recorded `items` (type, id, configuration) and answers their
-/// history, holds COMPLIANT results for them and for `previous` (resources evaluated before,
-/// now gone), and accepts every `PutEvaluations`.
-pub fn recorded_config_client(items: Vec<(&str, &str, Value)>, previous: Vec<(&str, &str)>) -> aws_sdk_config::Client {
+/// A resource as AWS Config recorded it, for [`recorded_config_client`].
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub resource_type: String,
+    pub resource_id: String,
+    pub configuration: Value,
+    pub supplementary: Vec<(String, Value)>,
+}
+
+impl Recorded {
+    pub fn new(resource_type: &str, resource_id: &str, configuration: Value) -> Self {
+        Recorded { resource_type: resource_type.into(), resource_id: resource_id.into(), configuration, supplementary: Vec::new() }
+    }
+
+    pub fn with_supplementary(mut self, name: &str, value: Value) -> Self {
+        self.supplementary.push((name.into(), value));
+        self
+    }
+}
+
+/// A Config client that has recorded `items` and answers their history, holds COMPLIANT results
+/// for them and for `previous` (resources evaluated before, now gone), and accepts every
+/// `PutEvaluations`. Items are returned in API shape (JSON strings), as Config does.
+pub fn recorded_config_client(items: Vec<Recorded>, previous: Vec<(&str, &str)>) -> aws_sdk_config::Client {
     use aws_sdk_config::operation::batch_get_resource_config::BatchGetResourceConfigOutput;
     use aws_sdk_config::operation::get_compliance_details_by_config_rule::GetComplianceDetailsByConfigRuleOutput;
     use aws_sdk_config::operation::get_resource_config_history::GetResourceConfigHistoryOutput;
@@ -131,18 +151,25 @@ pub fn recorded_config_client(items: Vec<(&str, &str, Value)>, previous: Vec<(&s
     use aws_smithy_types::DateTime;
     use std::sync::Arc;
 
-    let items: Arc<Vec<(String, String, String)>> =
-        Arc::new(items.into_iter().map(|(t, id, c)| (t.to_owned(), id.to_owned(), c.to_string())).collect());
-    let evaluated: Vec<(String, String)> =
-        items.iter().map(|(t, id, _)| (t.clone(), id.clone())).chain(previous.iter().map(|(t, id)| ((*t).to_owned(), (*id).to_owned()))).collect();
+    let items = Arc::new(items);
+    let evaluated: Vec<(String, String)> = items
+        .iter()
+        .map(|r| (r.resource_type.clone(), r.resource_id.clone()))
+        .chain(previous.iter().map(|(t, id)| ((*t).to_owned(), (*id).to_owned())))
+        .collect();
+    let supplementary = |r: &Recorded| -> std::collections::HashMap<String, String> {
+        r.supplementary.iter().map(|(k, v)| (k.clone(), v.to_string())).collect()
+    };
     let captured = DateTime::from_secs(1_795_000_000);
 
     let list_items = items.clone();
     let list = mock!(aws_sdk_config::Client::list_discovered_resources).then_compute_output(move |req| {
         let wanted = req.resource_type().map(|t| t.as_str().to_owned()).unwrap_or_default();
         let mut out = ListDiscoveredResourcesOutput::builder();
-        for (t, id, _) in list_items.iter().filter(|(t, _, _)| *t == wanted) {
-            out = out.resource_identifiers(ResourceIdentifier::builder().resource_type(ResourceType::from(t.as_str())).resource_id(id).build());
+        for r in list_items.iter().filter(|r| r.resource_type == wanted) {
+            out = out.resource_identifiers(
+                ResourceIdentifier::builder().resource_type(ResourceType::from(r.resource_type.as_str())).resource_id(&r.resource_id).build(),
+            );
         }
         out.build()
     });
@@ -150,14 +177,15 @@ pub fn recorded_config_client(items: Vec<(&str, &str, Value)>, previous: Vec<(&s
     let batch = mock!(aws_sdk_config::Client::batch_get_resource_config).then_compute_output(move |req| {
         let mut out = BatchGetResourceConfigOutput::builder();
         for key in req.resource_keys() {
-            if let Some((t, id, c)) = batch_items.iter().find(|(_, id, _)| id == key.resource_id()) {
+            if let Some(r) = batch_items.iter().find(|r| r.resource_id == key.resource_id()) {
                 out = out.base_configuration_items(
                     BaseConfigurationItem::builder()
-                        .resource_type(ResourceType::from(t.as_str()))
-                        .resource_id(id)
+                        .resource_type(ResourceType::from(r.resource_type.as_str()))
+                        .resource_id(&r.resource_id)
                         .configuration_item_status(ConfigurationItemStatus::Ok)
                         .configuration_item_capture_time(captured)
-                        .configuration(c)
+                        .configuration(r.configuration.to_string())
+                        .set_supplementary_configuration(Some(supplementary(r)))
                         .build(),
                 );
             }
@@ -167,14 +195,15 @@ pub fn recorded_config_client(items: Vec<(&str, &str, Value)>, previous: Vec<(&s
     let history_items = items.clone();
     let history = mock!(aws_sdk_config::Client::get_resource_config_history).then_compute_output(move |req| {
         let mut out = GetResourceConfigHistoryOutput::builder();
-        if let Some((t, id, c)) = history_items.iter().find(|(_, id, _)| Some(id.as_str()) == req.resource_id()) {
+        if let Some(r) = history_items.iter().find(|r| Some(r.resource_id.as_str()) == req.resource_id()) {
             out = out.configuration_items(
                 SdkItem::builder()
-                    .resource_type(ResourceType::from(t.as_str()))
-                    .resource_id(id)
+                    .resource_type(ResourceType::from(r.resource_type.as_str()))
+                    .resource_id(&r.resource_id)
                     .configuration_item_status(ConfigurationItemStatus::Ok)
                     .configuration_item_capture_time(captured)
-                    .configuration(c)
+                    .configuration(r.configuration.to_string())
+                    .set_supplementary_configuration(Some(supplementary(r)))
                     .build(),
             );
         }

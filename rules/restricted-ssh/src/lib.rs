@@ -63,7 +63,7 @@ impl ChangeRule for RestrictedSsh {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::testing::{assert_evaluation, change};
+    use shared::testing::{Recorded, assert_evaluation, change};
 
     #[test]
     fn scenario_1_compliant_without_open_ssh() {
@@ -141,13 +141,9 @@ mod tests {
         shared::testing::recorded_config_client(
             ids.iter()
                 .map(|id| {
-                    let open = id.ends_with('2');
-                    let cidr = if open { "0.0.0.0/0" } else { "10.0.0.0/8" };
-                    (
-                        "AWS::EC2::SecurityGroup",
-                        *id,
-                        serde_json::json!({"groupId": id, "ipPermissions": [{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipv4Ranges": [{"cidrIp": cidr}]}]}),
-                    )
+                    let cidr = if id.ends_with('2') { "0.0.0.0/0" } else { "10.0.0.0/8" };
+                    let ssh = serde_json::json!({"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipv4Ranges": [{"cidrIp": cidr}]});
+                    Recorded::new("AWS::EC2::SecurityGroup", id, serde_json::json!({"groupId": id, "ipPermissions": [ssh]}))
                 })
                 .collect(),
             vec![("AWS::EC2::SecurityGroup", "sg-deleted")],

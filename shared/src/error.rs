@@ -21,7 +21,11 @@ pub enum RuleError {
     /// The rule's role may not call an action it needs.
     AccessDenied { action: String, message: String },
     /// Another error from an AWS API.
-    Service { action: String, code: String, message: String },
+    Service {
+        action: String,
+        code: String,
+        message: String,
+    },
     /// Data returned by AWS could not be understood (a report, a configuration item…).
     InvalidData(String),
     /// `PutEvaluations` did not accept every evaluation after retries.
@@ -39,9 +43,15 @@ impl fmt::Display for RuleError {
                 f,
                 "access denied: the rule's role is not allowed to call {action}; add {action} to the role's policy ({message})"
             ),
-            RuleError::Service { action, code, message } => write!(f, "{action} failed: {code}: {message}"),
+            RuleError::Service {
+                action,
+                code,
+                message,
+            } => write!(f, "{action} failed: {code}: {message}"),
             RuleError::InvalidData(message) => write!(f, "unexpected data from AWS: {message}"),
-            RuleError::PutEvaluations(message) => write!(f, "config:PutEvaluations failed: {message}"),
+            RuleError::PutEvaluations(message) => {
+                write!(f, "config:PutEvaluations failed: {message}")
+            }
             RuleError::AssumeRole(message) => write!(f, "cannot use the execution role: {message}"),
         }
     }
@@ -78,7 +88,10 @@ impl From<ParamError> for RuleError {
 
 impl From<RuleError> for Diagnostic {
     fn from(e: RuleError) -> Self {
-        Diagnostic { error_type: e.error_type().to_owned(), error_message: e.to_string() }
+        Diagnostic {
+            error_type: e.error_type().to_owned(),
+            error_message: e.to_string(),
+        }
     }
 }
 

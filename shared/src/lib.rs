@@ -26,10 +26,10 @@ pub mod testing;
 pub mod time;
 
 pub use aws::Aws;
-pub use lambda_runtime::Error as LambdaError;
 pub use ci::ConfigurationItem;
 pub use error::{AwsResultExt, RuleError};
 pub use evaluation::{Compliance, Evaluation, Verdict};
+pub use lambda_runtime::Error as LambdaError;
 pub use params::{FromParams, NoParams, ParamError, ParamSpec, Parameters};
 pub use rule::{ACCOUNT, ChangeRule, PeriodicRule, Scope};
 pub use run::{run_change, run_periodic};
@@ -38,8 +38,9 @@ pub use spec::{Frequency, RuleSpec, Trigger};
 /// What a rule crate needs, in one `use`.
 pub mod prelude {
     pub use crate::{
-        ACCOUNT, Aws, AwsResultExt, ChangeRule, Compliance, ConfigurationItem, Evaluation, Frequency, FromParams, NoParams,
-        ParamError, ParamSpec, Parameters, PeriodicRule, RuleError, RuleSpec, Scope, Trigger, Verdict,
+        ACCOUNT, Aws, AwsResultExt, ChangeRule, Compliance, ConfigurationItem, Evaluation,
+        Frequency, FromParams, NoParams, ParamError, ParamSpec, Parameters, PeriodicRule,
+        RuleError, RuleSpec, Scope, Trigger, Verdict,
     };
 }
 

@@ -15,7 +15,10 @@ const BATCH: usize = 100;
 const UNPROCESSED_RETRIES: usize = 3;
 
 /// The configuration item an oversized notification refers to, as recorded at its capture time.
-pub async fn fetch_item(client: &aws_sdk_config::Client, summary: &ItemSummary) -> Result<ConfigurationItem, RuleError> {
+pub async fn fetch_item(
+    client: &aws_sdk_config::Client,
+    summary: &ItemSummary,
+) -> Result<ConfigurationItem, RuleError> {
     let output = client
         .get_resource_config_history()
         .resource_type(ResourceType::from(summary.resource_type.as_str()))
@@ -40,7 +43,10 @@ fn later_bound(capture: DateTime) -> DateTime {
 }
 
 /// Every live resource of the given types that Config has recorded in this account and region.
-pub async fn recorded_items(client: &aws_sdk_config::Client, resource_types: &[&str]) -> Result<Vec<ConfigurationItem>, RuleError> {
+pub async fn recorded_items(
+    client: &aws_sdk_config::Client,
+    resource_types: &[&str],
+) -> Result<Vec<ConfigurationItem>, RuleError> {
     let mut keys = Vec::new();
     for resource_type in resource_types {
         let mut pages = client
@@ -52,7 +58,8 @@ pub async fn recorded_items(client: &aws_sdk_config::Client, resource_types: &[&
         while let Some(page) = pages.next().await {
             let page = page.context("config:ListDiscoveredResources")?;
             for identifier in page.resource_identifiers() {
-                if let (Some(t), Some(id)) = (identifier.resource_type(), identifier.resource_id()) {
+                if let (Some(t), Some(id)) = (identifier.resource_type(), identifier.resource_id())
+                {
                     keys.push(
                         ResourceKey::builder()
                             .resource_type(t.clone())
@@ -75,7 +82,10 @@ pub async fn recorded_items(client: &aws_sdk_config::Client, resource_types: &[&
                 .await
                 .context("config:BatchGetResourceConfig")?;
             for item in output.base_configuration_items() {
-                items.push(ConfigurationItem::from_sdk_base(item).map_err(|e| RuleError::InvalidData(e.0))?);
+                items.push(
+                    ConfigurationItem::from_sdk_base(item)
+                        .map_err(|e| RuleError::InvalidData(e.0))?,
+                );
             }
             pending = output.unprocessed_resource_keys().to_vec();
             if pending.is_empty() {
@@ -85,7 +95,10 @@ pub async fn recorded_items(client: &aws_sdk_config::Client, resource_types: &[&
                 return Err(RuleError::Service {
                     action: "config:BatchGetResourceConfig".into(),
                     code: "UnprocessedResourceKeys".into(),
-                    message: format!("{} resources were still unprocessed after {UNPROCESSED_RETRIES} retries", pending.len()),
+                    message: format!(
+                        "{} resources were still unprocessed after {UNPROCESSED_RETRIES} retries",
+                        pending.len()
+                    ),
                 });
             }
             tokio::time::sleep(std::time::Duration::from_millis(200 << attempt)).await;
@@ -100,7 +113,10 @@ mod tests {
     use aws_sdk_config::operation::batch_get_resource_config::BatchGetResourceConfigOutput;
     use aws_sdk_config::operation::get_resource_config_history::GetResourceConfigHistoryOutput;
     use aws_sdk_config::operation::list_discovered_resources::ListDiscoveredResourcesOutput;
-    use aws_sdk_config::types::{BaseConfigurationItem, ConfigurationItem as SdkItem, ConfigurationItemStatus, ResourceIdentifier};
+    use aws_sdk_config::types::{
+        BaseConfigurationItem, ConfigurationItem as SdkItem, ConfigurationItemStatus,
+        ResourceIdentifier,
+    };
     use aws_smithy_mocks::{RuleMode, mock, mock_client};
 
     use crate::ci::ItemStatus;
@@ -108,7 +124,11 @@ mod tests {
     #[tokio::test]
     async fn oversized_items_are_fetched_from_the_history_in_api_shape() {
         let history = mock!(aws_sdk_config::Client::get_resource_config_history)
-            .match_requests(|r| r.resource_id() == Some("big-bucket") && r.limit() == Some(1) && r.later_time().is_some())
+            .match_requests(|r| {
+                r.resource_id() == Some("big-bucket")
+                    && r.limit() == Some(1)
+                    && r.later_time().is_some()
+            })
             .then_output(|| {
                 GetResourceConfigHistoryOutput::builder()
                     .configuration_items(
@@ -133,7 +153,10 @@ mod tests {
         };
         let item = fetch_item(&client, &summary).await.unwrap();
         assert_eq!(item.config("name"), Some(&serde_json::json!("big-bucket")));
-        assert_eq!(item.supplementary("BucketPolicy"), Some(&serde_json::json!({"policyText": "{}"})));
+        assert_eq!(
+            item.supplementary("BucketPolicy"),
+            Some(&serde_json::json!({"policyText": "{}"}))
+        );
     }
 
     #[tokio::test]
@@ -144,7 +167,10 @@ mod tests {
                 let mut b = ListDiscoveredResourcesOutput::builder().next_token("2");
                 for i in 0..100 {
                     b = b.resource_identifiers(
-                        ResourceIdentifier::builder().resource_type(ResourceType::from("AWS::EC2::SecurityGroup")).resource_id(format!("sg-{i}")).build(),
+                        ResourceIdentifier::builder()
+                            .resource_type(ResourceType::from("AWS::EC2::SecurityGroup"))
+                            .resource_id(format!("sg-{i}"))
+                            .build(),
                     );
                 }
                 b.build()
@@ -152,28 +178,34 @@ mod tests {
             .output(|| {
                 ListDiscoveredResourcesOutput::builder()
                     .resource_identifiers(
-                        ResourceIdentifier::builder().resource_type(ResourceType::from("AWS::EC2::SecurityGroup")).resource_id("sg-100").build(),
+                        ResourceIdentifier::builder()
+                            .resource_type(ResourceType::from("AWS::EC2::SecurityGroup"))
+                            .resource_id("sg-100")
+                            .build(),
                     )
                     .build()
             })
             .build();
-        let batch = mock!(aws_sdk_config::Client::batch_get_resource_config).then_compute_output(|req| {
-            let mut b = BatchGetResourceConfigOutput::builder();
-            for key in req.resource_keys() {
-                b = b.base_configuration_items(
-                    BaseConfigurationItem::builder()
-                        .resource_type(key.resource_type().clone())
-                        .resource_id(key.resource_id())
-                        .configuration_item_status(ConfigurationItemStatus::Ok)
-                        .configuration_item_capture_time(DateTime::from_secs(1))
-                        .configuration("{}")
-                        .build(),
-                );
-            }
-            b.build()
-        });
+        let batch =
+            mock!(aws_sdk_config::Client::batch_get_resource_config).then_compute_output(|req| {
+                let mut b = BatchGetResourceConfigOutput::builder();
+                for key in req.resource_keys() {
+                    b = b.base_configuration_items(
+                        BaseConfigurationItem::builder()
+                            .resource_type(key.resource_type().clone())
+                            .resource_id(key.resource_id())
+                            .configuration_item_status(ConfigurationItemStatus::Ok)
+                            .configuration_item_capture_time(DateTime::from_secs(1))
+                            .configuration("{}")
+                            .build(),
+                    );
+                }
+                b.build()
+            });
         let client = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&list, &batch]);
-        let items = recorded_items(&client, &["AWS::EC2::SecurityGroup"]).await.unwrap();
+        let items = recorded_items(&client, &["AWS::EC2::SecurityGroup"])
+            .await
+            .unwrap();
         assert_eq!(items.len(), 101);
         assert_eq!(batch.num_calls(), 2);
     }

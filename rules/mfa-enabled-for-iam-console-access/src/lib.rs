@@ -44,7 +44,11 @@ impl PeriodicRule for MfaEnabledForIamConsoleAccess {
         trigger: Trigger::Periodic(Frequency::TwentyFourHours),
         resource_types: &[USER],
         parameters: &[],
-        iam_actions: &["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListUsers"],
+        iam_actions: &[
+            "iam:GenerateCredentialReport",
+            "iam:GetCredentialReport",
+            "iam:ListUsers",
+        ],
         cis: &["1.9"],
         well_architected: &["SEC-1", "SEC-2"],
     };
@@ -94,7 +98,9 @@ pub async fn user_ids(iam: &aws_sdk_iam::Client) -> Result<HashMap<String, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_iam::operation::generate_credential_report::{GenerateCredentialReportError, GenerateCredentialReportOutput};
+    use aws_sdk_iam::operation::generate_credential_report::{
+        GenerateCredentialReportError, GenerateCredentialReportOutput,
+    };
     use aws_sdk_iam::operation::get_credential_report::GetCredentialReportOutput;
     use aws_sdk_iam::operation::list_users::ListUsersOutput;
     use aws_sdk_iam::primitives::{Blob, DateTime};
@@ -112,10 +118,17 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
 ";
 
     fn facts() -> Facts {
-        let ids = [("alice", "AIDAALICE0000000001"), ("bob", "AIDABOB000000000002"), ("ci-bot", "AIDACIBOT0000000003")];
+        let ids = [
+            ("alice", "AIDAALICE0000000001"),
+            ("bob", "AIDABOB000000000002"),
+            ("ci-bot", "AIDACIBOT0000000003"),
+        ];
         Facts {
             report: CredentialReport::parse(REPORT).unwrap(),
-            user_ids: ids.iter().map(|(n, id)| ((*n).to_owned(), (*id).to_owned())).collect(),
+            user_ids: ids
+                .iter()
+                .map(|(n, id)| ((*n).to_owned(), (*id).to_owned()))
+                .collect(),
         }
     }
 
@@ -125,7 +138,11 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
 
     #[test]
     fn scenario_1_compliant_with_password_and_mfa() {
-        assert_evaluation(find(&evaluations(), "AIDAALICE0000000001"), Compliance::Compliant, &["alice"]);
+        assert_evaluation(
+            find(&evaluations(), "AIDAALICE0000000001"),
+            Compliance::Compliant,
+            &["alice"],
+        );
     }
 
     #[test]
@@ -133,12 +150,20 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
         let evaluations = evaluations();
         let bob = find(&evaluations, "AIDABOB000000000002");
         assert_eq!(bob.resource_type, "AWS::IAM::User");
-        assert_evaluation(bob, Compliance::NonCompliant, &["bob", "no MFA device", "Assign an MFA device"]);
+        assert_evaluation(
+            bob,
+            Compliance::NonCompliant,
+            &["bob", "no MFA device", "Assign an MFA device"],
+        );
     }
 
     #[test]
     fn scenario_3_not_applicable_without_console_password() {
-        assert_evaluation(find(&evaluations(), "AIDACIBOT0000000003"), Compliance::NotApplicable, &["no console password"]);
+        assert_evaluation(
+            find(&evaluations(), "AIDACIBOT0000000003"),
+            Compliance::NotApplicable,
+            &["no console password"],
+        );
     }
 
     #[test]
@@ -150,7 +175,11 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
     fn scenario_5_users_gone_from_iam_are_skipped() {
         let evaluations = evaluations();
         assert_eq!(evaluations.len(), 3);
-        assert!(evaluations.iter().all(|e| !e.annotation.contains("departed")));
+        assert!(
+            evaluations
+                .iter()
+                .all(|e| !e.annotation.contains("departed"))
+        );
     }
 
     fn iam_with(rules: &[&aws_smithy_mocks::Rule]) -> Aws {
@@ -159,26 +188,60 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
     }
 
     fn scope() -> Scope {
-        Scope { account_id: "123456789012".into(), region: "us-east-1".into(), now: DateTime::from_secs(1_795_168_800) }
+        Scope {
+            account_id: "123456789012".into(),
+            region: "us-east-1".into(),
+            now: DateTime::from_secs(1_795_168_800),
+        }
     }
 
     #[tokio::test]
     async fn scenario_6_gather_reads_the_report_and_all_user_pages() {
-        let generate = mock!(aws_sdk_iam::Client::generate_credential_report)
-            .then_output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Complete).build());
-        let get = mock!(aws_sdk_iam::Client::get_credential_report)
-            .then_output(|| GetCredentialReportOutput::builder().content(Blob::new(REPORT)).generated_time(DateTime::from_secs(1_795_100_000)).build());
+        let generate = mock!(aws_sdk_iam::Client::generate_credential_report).then_output(|| {
+            GenerateCredentialReportOutput::builder()
+                .state(ReportStateType::Complete)
+                .build()
+        });
+        let get = mock!(aws_sdk_iam::Client::get_credential_report).then_output(|| {
+            GetCredentialReportOutput::builder()
+                .content(Blob::new(REPORT))
+                .generated_time(DateTime::from_secs(1_795_100_000))
+                .build()
+        });
         let user = |name: &str, id: &str| {
-            User::builder().user_name(name).user_id(id).path("/").arn(format!("arn:aws:iam::123456789012:user/{name}")).create_date(DateTime::from_secs(0)).build().unwrap()
+            User::builder()
+                .user_name(name)
+                .user_id(id)
+                .path("/")
+                .arn(format!("arn:aws:iam::123456789012:user/{name}"))
+                .create_date(DateTime::from_secs(0))
+                .build()
+                .unwrap()
         };
         let page_1 = user("alice", "AIDAALICE0000000001");
         let page_2 = user("bob", "AIDABOB000000000002");
         let list = mock!(aws_sdk_iam::Client::list_users)
             .sequence()
-            .output(move || ListUsersOutput::builder().users(page_1.clone()).is_truncated(true).marker("m").build().unwrap())
-            .output(move || ListUsersOutput::builder().users(page_2.clone()).is_truncated(false).build().unwrap())
+            .output(move || {
+                ListUsersOutput::builder()
+                    .users(page_1.clone())
+                    .is_truncated(true)
+                    .marker("m")
+                    .build()
+                    .unwrap()
+            })
+            .output(move || {
+                ListUsersOutput::builder()
+                    .users(page_2.clone())
+                    .is_truncated(false)
+                    .build()
+                    .unwrap()
+            })
             .build();
-        let facts = MfaEnabledForIamConsoleAccess.gather(&iam_with(&[&generate, &get, &list]), &NoParams, &scope()).await.unwrap();
+        let facts = MfaEnabledForIamConsoleAccess
+            .gather(&iam_with(&[&generate, &get, &list]), &NoParams, &scope())
+            .await
+            .unwrap();
         assert_eq!(facts.user_ids.len(), 2);
         assert_eq!(facts.report.users().count(), 4);
         assert_eq!(list.num_calls(), 2);
@@ -187,10 +250,21 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
     #[tokio::test]
     async fn scenario_7_access_denied_names_the_permission() {
         let denied = mock!(aws_sdk_iam::Client::generate_credential_report).then_error(|| {
-            GenerateCredentialReportError::generic(aws_sdk_iam::error::ErrorMetadata::builder().code("AccessDenied").message("not authorized").build())
+            GenerateCredentialReportError::generic(
+                aws_sdk_iam::error::ErrorMetadata::builder()
+                    .code("AccessDenied")
+                    .message("not authorized")
+                    .build(),
+            )
         });
-        let error = MfaEnabledForIamConsoleAccess.gather(&iam_with(&[&denied]), &NoParams, &scope()).await.unwrap_err();
+        let error = MfaEnabledForIamConsoleAccess
+            .gather(&iam_with(&[&denied]), &NoParams, &scope())
+            .await
+            .unwrap_err();
         assert_eq!(error.error_type(), "AccessDenied");
-        assert!(error.to_string().contains("iam:GenerateCredentialReport"), "{error}");
+        assert!(
+            error.to_string().contains("iam:GenerateCredentialReport"),
+            "{error}"
+        );
     }
 }

@@ -49,9 +49,15 @@ impl ChangeRule for RestrictedSsh {
         let group = SecurityGroup::from_item(item)?;
         let open = group.open_ingress(Protocol::Tcp, SSH_PORT);
         if open.is_empty() {
-            return Ok(Verdict::compliant(format!("Security group {} does not allow SSH from the internet.", group.label())));
+            return Ok(Verdict::compliant(format!(
+                "Security group {} does not allow SSH from the internet.",
+                group.label()
+            )));
         }
-        let rules: Vec<String> = open.iter().map(|(p, cidrs)| format!("{} from {}", p.describe(), cidrs.join(" and "))).collect();
+        let rules: Vec<String> = open
+            .iter()
+            .map(|(p, cidrs)| format!("{} from {}", p.describe(), cidrs.join(" and ")))
+            .collect();
         Ok(Verdict::non_compliant(format!(
             "Security group {} allows SSH from the internet ({}). Remove the rule or restrict its source to trusted address ranges.",
             group.label(),
@@ -74,57 +80,115 @@ mod tests {
 
     #[test]
     fn scenario_2_non_compliant_open_to_ipv4() {
-        assert_evaluation(&change(&RestrictedSsh, "open-ipv4").unwrap(), Compliance::NonCompliant, &["TCP 22 from 0.0.0.0/0", "Remove the rule"]);
+        assert_evaluation(
+            &change(&RestrictedSsh, "open-ipv4").unwrap(),
+            Compliance::NonCompliant,
+            &["TCP 22 from 0.0.0.0/0", "Remove the rule"],
+        );
     }
 
     #[test]
     fn scenario_3_non_compliant_open_to_ipv6() {
-        assert_evaluation(&change(&RestrictedSsh, "open-ipv6").unwrap(), Compliance::NonCompliant, &["TCP 22 from ::/0"]);
+        assert_evaluation(
+            &change(&RestrictedSsh, "open-ipv6").unwrap(),
+            Compliance::NonCompliant,
+            &["TCP 22 from ::/0"],
+        );
     }
 
     #[test]
     fn scenario_4_non_compliant_in_legacy_ip_ranges() {
-        assert_evaluation(&change(&RestrictedSsh, "legacy-ip-ranges").unwrap(), Compliance::NonCompliant, &["0.0.0.0/0"]);
+        assert_evaluation(
+            &change(&RestrictedSsh, "legacy-ip-ranges").unwrap(),
+            Compliance::NonCompliant,
+            &["0.0.0.0/0"],
+        );
     }
 
     #[test]
     fn scenario_5_non_compliant_port_range_containing_22() {
-        assert_evaluation(&change(&RestrictedSsh, "port-range").unwrap(), Compliance::NonCompliant, &["TCP 0-1024"]);
+        assert_evaluation(
+            &change(&RestrictedSsh, "port-range").unwrap(),
+            Compliance::NonCompliant,
+            &["TCP 0-1024"],
+        );
     }
 
     #[test]
     fn scenario_6_non_compliant_all_traffic() {
-        assert_evaluation(&change(&RestrictedSsh, "all-traffic").unwrap(), Compliance::NonCompliant, &["all traffic from 0.0.0.0/0"]);
+        assert_evaluation(
+            &change(&RestrictedSsh, "all-traffic").unwrap(),
+            Compliance::NonCompliant,
+            &["all traffic from 0.0.0.0/0"],
+        );
     }
 
     #[test]
     fn scenario_7_compliant_restricted_sources_and_other_ports() {
-        assert_evaluation(&change(&RestrictedSsh, "restricted-sources").unwrap(), Compliance::Compliant, &[]);
+        assert_evaluation(
+            &change(&RestrictedSsh, "restricted-sources").unwrap(),
+            Compliance::Compliant,
+            &[],
+        );
     }
 
     #[test]
     fn scenario_8_not_applicable_when_deleted() {
-        assert_evaluation(&change(&RestrictedSsh, "deleted").unwrap(), Compliance::NotApplicable, &["deleted"]);
+        assert_evaluation(
+            &change(&RestrictedSsh, "deleted").unwrap(),
+            Compliance::NotApplicable,
+            &["deleted"],
+        );
     }
 
     #[test]
     fn scenario_9_not_applicable_when_out_of_scope() {
-        assert_evaluation(&change(&RestrictedSsh, "left-scope").unwrap(), Compliance::NotApplicable, &["scope"]);
+        assert_evaluation(
+            &change(&RestrictedSsh, "left-scope").unwrap(),
+            Compliance::NotApplicable,
+            &["scope"],
+        );
     }
 
     #[tokio::test]
     async fn scenario_10_oversized_item_is_fetched() {
-        let outcome = shared::testing::handle_change_with_config(&RestrictedSsh, "oversized", recorded_config(&["sg-0a1b2c3d4e5f60002"])).await.unwrap();
+        let outcome = shared::testing::handle_change_with_config(
+            &RestrictedSsh,
+            "oversized",
+            recorded_config(&["sg-0a1b2c3d4e5f60002"]),
+        )
+        .await
+        .unwrap();
         assert_eq!(outcome.evaluations.len(), 1);
         assert_eq!(outcome.evaluations[0].compliance_type, "NON_COMPLIANT");
-        assert_eq!(outcome.evaluations[0].compliance_resource_id, "sg-0a1b2c3d4e5f60002");
+        assert_eq!(
+            outcome.evaluations[0].compliance_resource_id,
+            "sg-0a1b2c3d4e5f60002"
+        );
     }
 
     #[tokio::test]
     async fn scenario_11_scheduled_run_sweeps_recorded_groups_and_clears_stale_results() {
-        let outcome = shared::testing::handle_change_with_config(&RestrictedSsh, "scheduled", recorded_config(&["sg-0a1b2c3d4e5f60002", "sg-0a1b2c3d4e5f60001"])).await.unwrap();
-        let verdicts: Vec<(&str, &str)> = outcome.evaluations.iter().map(|e| (e.compliance_resource_id.as_str(), e.compliance_type)).collect();
-        assert_eq!(verdicts, [("sg-0a1b2c3d4e5f60002", "NON_COMPLIANT"), ("sg-0a1b2c3d4e5f60001", "COMPLIANT"), ("sg-deleted", "NOT_APPLICABLE")]);
+        let outcome = shared::testing::handle_change_with_config(
+            &RestrictedSsh,
+            "scheduled",
+            recorded_config(&["sg-0a1b2c3d4e5f60002", "sg-0a1b2c3d4e5f60001"]),
+        )
+        .await
+        .unwrap();
+        let verdicts: Vec<(&str, &str)> = outcome
+            .evaluations
+            .iter()
+            .map(|e| (e.compliance_resource_id.as_str(), e.compliance_type))
+            .collect();
+        assert_eq!(
+            verdicts,
+            [
+                ("sg-0a1b2c3d4e5f60002", "NON_COMPLIANT"),
+                ("sg-0a1b2c3d4e5f60001", "COMPLIANT"),
+                ("sg-deleted", "NOT_APPLICABLE")
+            ]
+        );
         assert_eq!(outcome.stale_cleared, 1);
     }
 

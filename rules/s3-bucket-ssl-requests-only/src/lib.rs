@@ -46,19 +46,39 @@ impl ChangeRule for S3BucketSslRequestsOnly {
     type Params = NoParams;
 
     fn evaluate(&self, item: &ConfigurationItem, _: &NoParams) -> Result<Verdict, RuleError> {
-        let bucket = item.config("name").and_then(|n| n.as_str()).unwrap_or(&item.resource_id);
-        let policy_text = item.supplementary("BucketPolicy").and_then(|p| p.get("policyText")).filter(|t| !t.is_null());
+        let bucket = item
+            .config("name")
+            .and_then(|n| n.as_str())
+            .unwrap_or(&item.resource_id);
+        let policy_text = item
+            .supplementary("BucketPolicy")
+            .and_then(|p| p.get("policyText"))
+            .filter(|t| !t.is_null());
         let Some(policy_text) = policy_text else {
-            return Ok(Verdict::non_compliant(format!("Bucket {bucket} has no bucket policy, so HTTP requests are not denied. {FIX}")));
+            return Ok(Verdict::non_compliant(format!(
+                "Bucket {bucket} has no bucket policy, so HTTP requests are not denied. {FIX}"
+            )));
         };
-        let policy = PolicyDocument::parse(policy_text)
-            .map_err(|e| RuleError::InvalidData(format!("bucket policy of {bucket} cannot be read: {e}")))?;
-        let arn = item.arn.clone().unwrap_or_else(|| format!("arn:aws:s3:::{bucket}"));
-        let denials: Vec<&Statement> = policy.statements.iter().filter(|s| denies_insecure_transport(s)).collect();
+        let policy = PolicyDocument::parse(policy_text).map_err(|e| {
+            RuleError::InvalidData(format!("bucket policy of {bucket} cannot be read: {e}"))
+        })?;
+        let arn = item
+            .arn
+            .clone()
+            .unwrap_or_else(|| format!("arn:aws:s3:::{bucket}"));
+        let denials: Vec<&Statement> = policy
+            .statements
+            .iter()
+            .filter(|s| denies_insecure_transport(s))
+            .collect();
         let bucket_covered = denials.iter().any(|s| s.covers_resource(&arn));
-        let objects_covered = denials.iter().any(|s| s.covers_resources_under(&format!("{arn}/")));
+        let objects_covered = denials
+            .iter()
+            .any(|s| s.covers_resources_under(&format!("{arn}/")));
         Ok(match (bucket_covered, objects_covered) {
-            (true, true) => Verdict::compliant(format!("The policy of bucket {bucket} denies requests that do not use TLS.")),
+            (true, true) => Verdict::compliant(format!(
+                "The policy of bucket {bucket} denies requests that do not use TLS."
+            )),
             (false, false) => Verdict::non_compliant(format!(
                 "The policy of bucket {bucket} does not deny requests that do not use TLS to everyone for all S3 actions. {FIX}"
             )),
@@ -76,14 +96,18 @@ impl ChangeRule for S3BucketSslRequestsOnly {
 fn denies_insecure_transport(s: &Statement) -> bool {
     let only_secure_transport = match s.conditions.as_slice() {
         [c] => {
-            (c.operator.eq_ignore_ascii_case("Bool") || c.operator.eq_ignore_ascii_case("BoolIfExists"))
+            (c.operator.eq_ignore_ascii_case("Bool")
+                || c.operator.eq_ignore_ascii_case("BoolIfExists"))
                 && c.key == "aws:securetransport"
                 && !c.values.is_empty()
                 && c.values.iter().all(|v| v.eq_ignore_ascii_case("false"))
         }
         _ => false,
     };
-    s.effect == shared::policy::Effect::Deny && s.applies_to_anyone() && s.covers_all_actions_of("s3") && only_secure_transport
+    s.effect == shared::policy::Effect::Deny
+        && s.applies_to_anyone()
+        && s.covers_all_actions_of("s3")
+        && only_secure_transport
 }
 
 #[cfg(test)]
@@ -100,37 +124,65 @@ mod tests {
 
     #[test]
     fn scenario_2_compliant_when_written_differently() {
-        assert_evaluation(&change(&S3BucketSslRequestsOnly, "compliant-variants").unwrap(), Compliance::Compliant, &[]);
+        assert_evaluation(
+            &change(&S3BucketSslRequestsOnly, "compliant-variants").unwrap(),
+            Compliance::Compliant,
+            &[],
+        );
     }
 
     #[test]
     fn scenario_3_non_compliant_without_policy() {
-        assert_evaluation(&change(&S3BucketSslRequestsOnly, "no-policy").unwrap(), Compliance::NonCompliant, &["no bucket policy", "aws:SecureTransport"]);
+        assert_evaluation(
+            &change(&S3BucketSslRequestsOnly, "no-policy").unwrap(),
+            Compliance::NonCompliant,
+            &["no bucket policy", "aws:SecureTransport"],
+        );
     }
 
     #[test]
     fn scenario_4_non_compliant_when_only_allowing_https() {
-        assert_evaluation(&change(&S3BucketSslRequestsOnly, "allow-only").unwrap(), Compliance::NonCompliant, &["does not deny"]);
+        assert_evaluation(
+            &change(&S3BucketSslRequestsOnly, "allow-only").unwrap(),
+            Compliance::NonCompliant,
+            &["does not deny"],
+        );
     }
 
     #[test]
     fn scenario_5_non_compliant_when_the_bucket_itself_is_not_covered() {
-        assert_evaluation(&change(&S3BucketSslRequestsOnly, "objects-only").unwrap(), Compliance::NonCompliant, &["not on the bucket"]);
+        assert_evaluation(
+            &change(&S3BucketSslRequestsOnly, "objects-only").unwrap(),
+            Compliance::NonCompliant,
+            &["not on the bucket"],
+        );
     }
 
     #[test]
     fn scenario_6_non_compliant_when_narrowed_to_some_principals_or_actions() {
-        assert_evaluation(&change(&S3BucketSslRequestsOnly, "narrowed-deny").unwrap(), Compliance::NonCompliant, &["does not deny"]);
+        assert_evaluation(
+            &change(&S3BucketSslRequestsOnly, "narrowed-deny").unwrap(),
+            Compliance::NonCompliant,
+            &["does not deny"],
+        );
     }
 
     #[test]
     fn scenario_7_non_compliant_with_an_extra_condition() {
-        assert_evaluation(&change(&S3BucketSslRequestsOnly, "extra-condition").unwrap(), Compliance::NonCompliant, &["does not deny"]);
+        assert_evaluation(
+            &change(&S3BucketSslRequestsOnly, "extra-condition").unwrap(),
+            Compliance::NonCompliant,
+            &["does not deny"],
+        );
     }
 
     #[test]
     fn scenario_8_not_applicable_when_deleted() {
-        assert_evaluation(&change(&S3BucketSslRequestsOnly, "deleted").unwrap(), Compliance::NotApplicable, &["deleted"]);
+        assert_evaluation(
+            &change(&S3BucketSslRequestsOnly, "deleted").unwrap(),
+            Compliance::NotApplicable,
+            &["deleted"],
+        );
     }
 
     #[tokio::test]
@@ -138,18 +190,37 @@ mod tests {
         let policy = serde_json::json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
             "Resource": ["arn:aws:s3:::example-big-bucket", "arn:aws:s3:::example-big-bucket/*"],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
-        let bucket = Recorded::new("AWS::S3::Bucket", "example-big-bucket", serde_json::json!({"name": "example-big-bucket"}))
-            .with_supplementary("BucketPolicy", serde_json::json!({"policyText": policy.to_string()}));
+        let bucket = Recorded::new(
+            "AWS::S3::Bucket",
+            "example-big-bucket",
+            serde_json::json!({"name": "example-big-bucket"}),
+        )
+        .with_supplementary(
+            "BucketPolicy",
+            serde_json::json!({"policyText": policy.to_string()}),
+        );
         let config = shared::testing::recorded_config_client(vec![bucket], vec![]);
-        let outcome = shared::testing::handle_change_with_config(&S3BucketSslRequestsOnly, "oversized", config).await.unwrap();
+        let outcome = shared::testing::handle_change_with_config(
+            &S3BucketSslRequestsOnly,
+            "oversized",
+            config,
+        )
+        .await
+        .unwrap();
         assert_eq!(outcome.evaluations[0].compliance_type, "COMPLIANT");
-        assert_eq!(outcome.evaluations[0].compliance_resource_id, "example-big-bucket");
+        assert_eq!(
+            outcome.evaluations[0].compliance_resource_id,
+            "example-big-bucket"
+        );
     }
 
     #[test]
     fn scenario_10_unreadable_policy_is_an_error() {
         let error = change(&S3BucketSslRequestsOnly, "malformed-policy").unwrap_err();
         assert_eq!(error.error_type(), "InvalidData");
-        assert!(error.to_string().contains("example-secure-bucket"), "{error}");
+        assert!(
+            error.to_string().contains("example-secure-bucket"),
+            "{error}"
+        );
     }
 }

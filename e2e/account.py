@@ -1,0 +1,220 @@
+"""A sample AWS account in the emulator, and the Lambda events AWS Config would send about it."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+ACCOUNT = "123456789012"
+MEMBER_ACCOUNT = "210987654321"
+REGION = "us-east-1"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def binary(rule: str) -> str:
+    """The debug build of a rule binary (``target/debug/<rule>``)."""
+    target = Path(__import__("os").environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    path = target / "debug" / rule
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: build the rules first (cargo build --workspace --all-targets)")
+    return str(path)
+
+
+def rule_env(url: str) -> dict[str, str]:
+    """The environment a rule binary gets: the standard SDK variables, pointing at the emulator."""
+    return {
+        "AWS_ENDPOINT_URL": url,
+        "AWS_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "RUST_LOG": "info",
+    }
+
+
+def client(url: str, service: str, account: str = ACCOUNT) -> Any:
+    """A boto3 client for the emulator, acting in ``account``."""
+    c = boto3.client(
+        service,
+        endpoint_url=url,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}),
+    )
+    if account != ACCOUNT:
+        c.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
+    return c
+
+
+def token(rule: str) -> str:
+    """A result token; the emulator files results under the rule named before the colon."""
+    return f"{rule}:{uuid.uuid4().hex[:12]}"
+
+
+def _iso(t: Any) -> str:
+    if isinstance(t, datetime):
+        return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return str(t)
+
+
+def now_iso() -> str:
+    return _iso(datetime.now(timezone.utc))
+
+
+def _event(rule: str, invoking: dict[str, Any], result_token: str, params: dict[str, str] | None, account: str, left_scope: bool = False) -> dict[str, Any]:
+    return {
+        "version": "1.0",
+        "invokingEvent": json.dumps(invoking),
+        "ruleParameters": json.dumps(params or {}),
+        "resultToken": result_token,
+        "eventLeftScope": left_scope,
+        "executionRoleArn": f"arn:aws:iam::{account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+        "configRuleArn": f"arn:aws:config:{REGION}:{account}:config-rule/config-rule-{rule[:12]}",
+        "configRuleName": rule,
+        "configRuleId": f"config-rule-{rule[:12]}",
+        "accountId": account,
+    }
+
+
+def scheduled_event(rule: str, result_token: str, params: dict[str, str] | None = None, account: str = ACCOUNT) -> dict[str, Any]:
+    invoking = {"awsAccountId": account, "notificationCreationTime": now_iso(), "messageType": "ScheduledNotification", "recordVersion": "1.0"}
+    return _event(rule, invoking, result_token, params, account)
+
+
+def recorded_item(url: str, resource_type: str, resource_id: str) -> dict[str, Any]:
+    """The item Config recorded for a resource, in the API shape (``GetResourceConfigHistory``)."""
+    item = client(url, "config").get_resource_config_history(resourceType=resource_type, resourceId=resource_id, limit=1)["configurationItems"][0]
+    return item
+
+
+def notification_item(item: dict[str, Any]) -> dict[str, Any]:
+    """API shape → the notification shape Config puts in change notifications."""
+    supplementary = {k: json.loads(v) if isinstance(v, str) and v[:1] in "{[\"" else v for k, v in item.get("supplementaryConfiguration", {}).items()}
+    return {
+        "relatedEvents": [],
+        "relationships": [{"resourceId": r.get("resourceId"), "resourceName": r.get("resourceName"), "resourceType": r.get("resourceType"), "name": r.get("relationshipName")} for r in item.get("relationships", [])],
+        "configuration": json.loads(item["configuration"]) if item.get("configuration") else None,
+        "supplementaryConfiguration": supplementary,
+        "tags": item.get("tags", {}),
+        "configurationItemVersion": item.get("version", "1.3"),
+        "configurationItemCaptureTime": _iso(item["configurationItemCaptureTime"]),
+        "configurationStateId": int(item.get("configurationStateId") or 0),
+        "awsAccountId": item["accountId"],
+        "configurationItemStatus": item["configurationItemStatus"],
+        "resourceType": item["resourceType"],
+        "resourceId": item["resourceId"],
+        "resourceName": item.get("resourceName"),
+        "ARN": item.get("arn"),
+        "awsRegion": item.get("awsRegion", REGION),
+        "availabilityZone": item.get("availabilityZone"),
+        "configurationStateMd5Hash": "",
+    }
+
+
+def change_event(rule: str, item: dict[str, Any], result_token: str, params: dict[str, str] | None = None, left_scope: bool = False) -> dict[str, Any]:
+    """A ``ConfigurationItemChangeNotification`` carrying a recorded item."""
+    invoking = {
+        "configurationItemDiff": None,
+        "configurationItem": notification_item(item),
+        "notificationCreationTime": now_iso(),
+        "messageType": "ConfigurationItemChangeNotification",
+        "recordVersion": "1.3",
+    }
+    return _event(rule, invoking, result_token, params, item["accountId"], left_scope)
+
+
+def oversized_event(rule: str, item: dict[str, Any], result_token: str) -> dict[str, Any]:
+    """An ``OversizedConfigurationItemChangeNotification``: only a summary; the rule fetches the item."""
+    summary = {
+        "changeType": "UPDATE",
+        "configurationItemVersion": "1.3",
+        "configurationItemCaptureTime": _iso(item["configurationItemCaptureTime"]),
+        "configurationStateId": 0,
+        "awsAccountId": item["accountId"],
+        "configurationItemStatus": "OK",
+        "resourceType": item["resourceType"],
+        "resourceId": item["resourceId"],
+        "resourceName": item.get("resourceName"),
+        "ARN": item.get("arn"),
+        "awsRegion": REGION,
+        "availabilityZone": item.get("availabilityZone"),
+        "configurationStateMd5Hash": "",
+    }
+    invoking = {"configurationItemSummary": summary, "messageType": "OversizedConfigurationItemChangeNotification", "notificationCreationTime": now_iso(), "recordVersion": "1.3"}
+    return _event(rule, invoking, result_token, None, item["accountId"])
+
+
+def _deny_http(bucket: str) -> str:
+    arn = f"arn:aws:s3:::{bucket}"
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}],
+    })
+
+
+def _allow_https_only(bucket: str) -> str:
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "AllowHttps", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}],
+    })
+
+
+def seed(url: str, account: str = ACCOUNT) -> dict[str, Any]:
+    """Creates a small account with compliant and non-compliant resources for every exemplar rule.
+
+    Returns the ids the rules will report on, by name.
+    """
+    iam = client(url, "iam", account)
+    s3 = client(url, "s3", account)
+    ec2 = client(url, "ec2", account)
+    trails = client(url, "cloudtrail", account)
+    ids: dict[str, Any] = {"account": account}
+
+    # IAM: a weak password policy; a user with MFA, one without, one with access keys only.
+    iam.update_account_password_policy(MinimumPasswordLength=8, RequireSymbols=True, RequireNumbers=True, RequireUppercaseCharacters=True, RequireLowercaseCharacters=True, MaxPasswordAge=90)
+    for name in ("alice", "bob", "ci-bot"):
+        ids[name] = iam.create_user(UserName=name)["User"]["UserId"]
+    for name in ("alice", "bob"):
+        iam.create_login_profile(UserName=name, Password="Sample-Passw0rd-123!")
+    serial = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]["SerialNumber"]
+    iam.enable_mfa_device(UserName="alice", SerialNumber=serial, AuthenticationCode1="123456", AuthenticationCode2="654321")
+    iam.create_access_key(UserName="ci-bot")
+
+    # S3: one bucket that refuses HTTP, one without policy, one that only allows HTTPS.
+    buckets = {"secure": f"sample-secure-{account}", "open": f"sample-no-policy-{account}", "allow_only": f"sample-allow-https-{account}", "logs": f"sample-trail-logs-{account}"}
+    for bucket in buckets.values():
+        s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_policy(Bucket=buckets["secure"], Policy=_deny_http(buckets["secure"]))
+    s3.put_bucket_policy(Bucket=buckets["allow_only"], Policy=_allow_https_only(buckets["allow_only"]))
+    ids["buckets"] = buckets
+
+    # CloudTrail: one trail that validates its log files, one that does not.
+    trails.create_trail(Name="sample-validated-trail", S3BucketName=buckets["logs"], IsMultiRegionTrail=True, EnableLogFileValidation=True)
+    trails.create_trail(Name="sample-unvalidated-trail", S3BucketName=buckets["logs"], EnableLogFileValidation=False)
+
+    # EC2: SSH open to the world (IPv4), SSH open over IPv6, SSH from a private range only.
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+
+    def group(name: str, permissions: list[dict[str, Any]]) -> str:
+        gid = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
+        if permissions:
+            ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=permissions)
+        return gid
+
+    ids["groups"] = {
+        "ssh_open": group("sample-ssh-open", [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]),
+        "ssh_ipv6": group("sample-ssh-ipv6", [{"IpProtocol": "tcp", "FromPort": 0, "ToPort": 1024, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}]),
+        "ssh_private": group("sample-ssh-private", [
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        ]),
+    }
+    ids["groups"]["default"] = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]["GroupId"]
+    return ids

@@ -409,7 +409,11 @@ fn init_logging() {
     let result = if text {
         builder.try_init()
     } else {
-        builder.json().flatten_event(true).with_current_span(false).try_init()
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .try_init()
     };
     if let Err(e) = result {
         eprintln!("logging already initialised: {e}");

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,10 +19,10 @@ REGION = "us-east-1"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def binary(rule: str) -> str:
-    """The debug build of a rule binary (``target/debug/<rule>``)."""
-    target = Path(__import__("os").environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-    path = target / "debug" / rule
+def binary(rule: str, profile: str = "debug") -> str:
+    """A built rule binary (``target/<profile>/<rule>``)."""
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    path = target / profile / rule
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: build the rules first (cargo build --workspace --all-targets)")
     return str(path)
@@ -149,6 +151,30 @@ def oversized_event(rule: str, item: dict[str, Any], result_token: str) -> dict[
     }
     invoking = {"configurationItemSummary": summary, "messageType": "OversizedConfigurationItemChangeNotification", "notificationCreationTime": now_iso(), "recordVersion": "1.3"}
     return _event(rule, invoking, result_token, None, item["accountId"])
+
+
+def specs(profile: str = "debug") -> list[dict[str, Any]]:
+    """Every rule crate, with the deployment facts its binary declares (``--spec``)."""
+    names = sorted(p.name for p in (ROOT / "rules").iterdir() if (p / "Cargo.toml").exists())
+    return [json.loads(subprocess.run([binary(n, profile), "--spec"], check=True, capture_output=True, text=True).stdout) for n in names]
+
+
+def deployment_events(url: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """What AWS Config sends when the rule is deployed: one change notification per recorded
+    resource in scope (change and hybrid rules), or one scheduled notification (periodic rules)."""
+    rule = spec["name"]
+    if spec["trigger"] == "periodic":
+        return [scheduled_event(rule, token(rule))]
+    config = client(url, "config")
+    events = []
+    for resource_type in spec["resource_types"]:
+        try:
+            ids = [r["resourceId"] for r in config.list_discovered_resources(resourceType=resource_type)["resourceIdentifiers"]]
+        except config.exceptions.ClientError:
+            ids = []
+        for rid in ids:
+            events.append(change_event(rule, recorded_item(url, resource_type, rid), token(rule)))
+    return events
 
 
 def _deny_http(bucket: str) -> str:

@@ -6,12 +6,9 @@ Run it with ``cargo xtask demo`` (which builds the rules and installs the emulat
 
 from __future__ import annotations
 
-import json
 import logging
-import subprocess
 import sys
 import textwrap
-from pathlib import Path
 from typing import Any
 
 import account
@@ -19,30 +16,6 @@ from emulator import Emulator
 from lambda_runtime_api import Function
 
 ORDER = {"NON_COMPLIANT": 0, "COMPLIANT": 1, "NOT_APPLICABLE": 2}
-
-
-def rules() -> list[dict[str, Any]]:
-    """Every rule crate, with the deployment facts its binary declares (``--spec``)."""
-    names = sorted(p.name for p in (account.ROOT / "rules").iterdir() if (p / "Cargo.toml").exists())
-    return [json.loads(subprocess.run([account.binary(n), "--spec"], check=True, capture_output=True, text=True).stdout) for n in names]
-
-
-def events_for(emu: Emulator, spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """What AWS Config sends when the rule is deployed: one change notification per recorded
-    resource in scope (change and hybrid rules), or one scheduled notification (periodic rules)."""
-    rule = spec["name"]
-    if spec["trigger"] == "periodic":
-        return [account.scheduled_event(rule, account.token(rule))]
-    config = account.client(emu.url, "config")
-    events = []
-    for resource_type in spec["resource_types"]:
-        try:
-            ids = [r["resourceId"] for r in config.list_discovered_resources(resourceType=resource_type)["resourceIdentifiers"]]
-        except config.exceptions.ClientError:
-            ids = []
-        for rid in ids:
-            events.append(account.change_event(rule, account.recorded_item(emu.url, resource_type, rid), account.token(rule)))
-    return events
 
 
 def console(emu: Emulator, rule: str) -> list[dict[str, Any]]:
@@ -61,14 +34,14 @@ def main() -> int:
     emu = Emulator()
     try:
         ids = account.seed(emu.url)
-        specs = rules()
+        specs = account.specs()
         print(f"Sample account {ids['account']} seeded in the local emulator ({emu.url}); running {len(specs)} rules.\n")
         failures = 0
         startup: dict[str, float] = {}
         for spec in specs:
             with Function(account.binary(spec["name"]), account.rule_env(emu.url)) as function:
                 startup[spec["name"]] = function.wait_ready()
-                for event in events_for(emu, spec):
+                for event in account.deployment_events(emu.url, spec):
                     result = function.invoke(event)
                     if not result.ok:
                         failures += 1

@@ -23,10 +23,7 @@ pub struct Aws {
 
 impl Aws {
     pub fn new(config: SdkConfig) -> Self {
-        Aws {
-            config,
-            clients: Mutex::new(HashMap::new()),
-        }
+        Aws { config, clients: Mutex::new(HashMap::new()) }
     }
 
     /// Loads the standard SDK configuration (environment, credential chain, `AWS_ENDPOINT_URL`),
@@ -48,10 +45,7 @@ impl Aws {
     /// The client of type `C`, built with `make` the first time it is asked for.
     pub fn client<C: Clone + Send + Sync + 'static>(&self, make: fn(&SdkConfig) -> C) -> C {
         let mut clients = lock(&self.clients);
-        if let Some(client) = clients
-            .get(&TypeId::of::<C>())
-            .and_then(|c| c.downcast_ref::<C>())
-        {
+        if let Some(client) = clients.get(&TypeId::of::<C>()).and_then(|c| c.downcast_ref::<C>()) {
             return client.clone();
         }
         let client = make(&self.config);
@@ -68,9 +62,7 @@ impl Aws {
         self.config
             .region()
             .map(|r| r.as_ref().to_owned())
-            .ok_or_else(|| {
-                RuleError::AssumeRole("no AWS region is configured (set AWS_REGION)".into())
-            })
+            .ok_or_else(|| RuleError::AssumeRole("no AWS region is configured (set AWS_REGION)".into()))
     }
 }
 
@@ -87,10 +79,7 @@ pub struct Accounts {
 
 impl Accounts {
     pub fn new(base: Aws) -> Self {
-        Accounts {
-            base: Arc::new(base),
-            assumed: Mutex::new(HashMap::new()),
-        }
+        Accounts { base: Arc::new(base), assumed: Mutex::new(HashMap::new()) }
     }
 
     /// The configuration to evaluate and report with: the function's own, or the execution role
@@ -110,12 +99,7 @@ impl Accounts {
             return Ok(aws.clone());
         }
         let mut provider = aws_config::sts::AssumeRoleProvider::builder(role_arn.clone())
-            .session_name(
-                format!("config-rule-{rule_name}")
-                    .chars()
-                    .take(64)
-                    .collect::<String>(),
-            )
+            .session_name(format!("config-rule-{rule_name}").chars().take(64).collect::<String>())
             .configure(self.base.sdk_config());
         if let Some(region) = self.base.sdk_config().region() {
             provider = provider.region(Region::new(region.as_ref().to_owned()));
@@ -127,12 +111,8 @@ impl Accounts {
                 aws_sdk_config::error::DisplayErrorContext(&e)
             ))
         })?;
-        let config = self
-            .base
-            .sdk_config()
-            .to_builder()
-            .credentials_provider(SharedCredentialsProvider::new(provider))
-            .build();
+        let config =
+            self.base.sdk_config().to_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build();
         let aws = Arc::new(Aws::new(config));
         lock(&self.assumed).insert(role_arn, aws.clone());
         Ok(aws)
@@ -142,10 +122,7 @@ impl Accounts {
 /// `arn:<partition>:iam::<evaluated account>:role/<ExecutionRoleName>`.
 pub fn execution_role_arn(event: &ConfigEvent, role_name: &str) -> Result<String, RuleError> {
     let role_name = role_name.trim_matches('/');
-    if role_name
-        .rsplit('/')
-        .next()
-        .is_some_and(|n| n.eq_ignore_ascii_case("AWSServiceRoleForConfig"))
+    if role_name.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case("AWSServiceRoleForConfig"))
         || role_name.starts_with("aws-service-role/")
     {
         return Err(RuleError::AssumeRole(format!(
@@ -153,13 +130,10 @@ pub fn execution_role_arn(event: &ConfigEvent, role_name: &str) -> Result<String
              deploy the member-account execution role (see README, organization deployment) and name it instead"
         )));
     }
-    let account = event.evaluated_account().ok_or_else(|| {
-        RuleError::AssumeRole("the event names no account to assume the execution role in".into())
-    })?;
-    Ok(format!(
-        "arn:{}:iam::{account}:role/{role_name}",
-        event.partition()
-    ))
+    let account = event
+        .evaluated_account()
+        .ok_or_else(|| RuleError::AssumeRole("the event names no account to assume the execution role in".into()))?;
+    Ok(format!("arn:{}:iam::{account}:role/{role_name}", event.partition()))
 }
 
 #[cfg(test)]
@@ -194,10 +168,7 @@ mod tests {
 
     #[test]
     fn the_config_service_linked_role_is_refused_with_advice() {
-        for name in [
-            "AWSServiceRoleForConfig",
-            "aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
-        ] {
+        for name in ["AWSServiceRoleForConfig", "aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"] {
             let e = execution_role_arn(&event(), name).unwrap_err().to_string();
             assert!(e.contains("service-linked role"), "{e}");
         }
@@ -206,17 +177,11 @@ mod tests {
     #[test]
     fn clients_are_built_once_and_shared() {
         let aws = Aws::new(
-            SdkConfig::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(Region::new("eu-west-1"))
-                .build(),
+            SdkConfig::builder().behavior_version(BehaviorVersion::latest()).region(Region::new("eu-west-1")).build(),
         );
         let a = aws.client(aws_sdk_iam::Client::new);
         let b = aws.client(aws_sdk_iam::Client::new);
-        assert_eq!(
-            format!("{:?}", a.config().region()),
-            format!("{:?}", b.config().region())
-        );
+        assert_eq!(format!("{:?}", a.config().region()), format!("{:?}", b.config().region()));
         assert_eq!(lock(&aws.clients).len(), 1);
         assert_eq!(aws.region().unwrap(), "eu-west-1");
     }

@@ -21,38 +21,23 @@ macro_rules! from_sdk_fields {
         let resource_type = item
             .resource_type()
             .map(|t| t.as_str().to_owned())
-            .ok_or_else(|| {
-                ItemError("configuration item from the Config API has no resourceType".into())
-            })?;
-        let resource_id = item.resource_id().map(str::to_owned).ok_or_else(|| {
-            ItemError("configuration item from the Config API has no resourceId".into())
-        })?;
-        let status_text = item
-            .configuration_item_status()
-            .map(|s| s.as_str())
-            .unwrap_or_default();
-        let status = ItemStatus::parse(status_text).ok_or_else(|| {
-            ItemError(format!(
-                "configuration item status {status_text:?} is not a known status"
-            ))
-        })?;
+            .ok_or_else(|| ItemError("configuration item from the Config API has no resourceType".into()))?;
+        let resource_id = item
+            .resource_id()
+            .map(str::to_owned)
+            .ok_or_else(|| ItemError("configuration item from the Config API has no resourceId".into()))?;
+        let status_text = item.configuration_item_status().map(|s| s.as_str()).unwrap_or_default();
+        let status = ItemStatus::parse(status_text)
+            .ok_or_else(|| ItemError(format!("configuration item status {status_text:?} is not a known status")))?;
         let capture_time = item
             .configuration_item_capture_time()
             .copied()
-            .ok_or_else(|| {
-                ItemError("configuration item from the Config API has no capture time".into())
-            })?;
-        let configuration = item
-            .configuration()
-            .map(|c| decode_embedded_json(Value::String(c.to_owned())))
-            .unwrap_or(Value::Null);
+            .ok_or_else(|| ItemError("configuration item from the Config API has no capture time".into()))?;
+        let configuration =
+            item.configuration().map(|c| decode_embedded_json(Value::String(c.to_owned()))).unwrap_or(Value::Null);
         let supplementary = item
             .supplementary_configuration()
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (k.clone(), decode_embedded_json(Value::String(v.clone()))))
-                    .collect()
-            })
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), decode_embedded_json(Value::String(v.clone())))).collect())
             .unwrap_or_default();
         Ok(ConfigurationItem {
             resource_type,
@@ -151,61 +136,39 @@ impl std::fmt::Display for ItemError {
 impl ConfigurationItem {
     /// Reads an item in either JSON shape (notification or API).
     pub fn from_json(item: &Value) -> Result<Self, ItemError> {
-        let obj = item.as_object().ok_or_else(|| {
-            ItemError(format!(
-                "configurationItem must be a JSON object, got {}",
-                kind_of(item)
-            ))
-        })?;
+        let obj = item
+            .as_object()
+            .ok_or_else(|| ItemError(format!("configurationItem must be a JSON object, got {}", kind_of(item))))?;
         let text = |keys: &[&str]| -> Option<String> {
-            keys.iter()
-                .find_map(|k| obj.get(*k).and_then(Value::as_str))
-                .map(str::to_owned)
+            keys.iter().find_map(|k| obj.get(*k).and_then(Value::as_str)).map(str::to_owned)
         };
         let required = |key: &str| -> Result<String, ItemError> {
-            text(&[key]).filter(|s| !s.is_empty()).ok_or_else(|| {
-                ItemError(format!(
-                    "configurationItem.{key} is missing or not a string"
-                ))
-            })
+            text(&[key])
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| ItemError(format!("configurationItem.{key} is missing or not a string")))
         };
         let resource_type = required("resourceType")?;
         let resource_id = required("resourceId")?;
         let status_text = required("configurationItemStatus")?;
         let status = ItemStatus::parse(&status_text).ok_or_else(|| {
-            ItemError(format!(
-                "configurationItem.configurationItemStatus {status_text:?} is not a known status"
-            ))
+            ItemError(format!("configurationItem.configurationItemStatus {status_text:?} is not a known status"))
         })?;
         let capture_time = match obj.get("configurationItemCaptureTime") {
-            Some(v) => parse_timestamp(v).map_err(|e| {
-                ItemError(format!(
-                    "configurationItem.configurationItemCaptureTime: {e}"
-                ))
-            })?,
+            Some(v) => parse_timestamp(v)
+                .map_err(|e| ItemError(format!("configurationItem.configurationItemCaptureTime: {e}")))?,
             None => {
-                return Err(ItemError(
-                    "configurationItem.configurationItemCaptureTime is missing".into(),
-                ));
+                return Err(ItemError("configurationItem.configurationItemCaptureTime is missing".into()));
             }
         };
-        let configuration = obj
-            .get("configuration")
-            .cloned()
-            .map(decode_embedded_json)
-            .unwrap_or(Value::Null);
+        let configuration = obj.get("configuration").cloned().map(decode_embedded_json).unwrap_or(Value::Null);
         let supplementary = match obj.get("supplementaryConfiguration") {
-            Some(Value::Object(map)) => map
-                .iter()
-                .map(|(k, v)| (k.clone(), decode_embedded_json(v.clone())))
-                .collect(),
+            Some(Value::Object(map)) => map.iter().map(|(k, v)| (k.clone(), decode_embedded_json(v.clone()))).collect(),
             _ => Map::new(),
         };
         let tags = match obj.get("tags") {
-            Some(Value::Object(map)) => map
-                .iter()
-                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
-                .collect(),
+            Some(Value::Object(map)) => {
+                map.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned()))).collect()
+            }
             _ => BTreeMap::new(),
         };
         let relationships = match obj.get("relationships") {
@@ -213,11 +176,8 @@ impl ConfigurationItem {
                 .iter()
                 .filter_map(Value::as_object)
                 .map(|r| {
-                    let field = |keys: &[&str]| {
-                        keys.iter()
-                            .find_map(|k| r.get(*k).and_then(Value::as_str))
-                            .map(str::to_owned)
-                    };
+                    let field =
+                        |keys: &[&str]| keys.iter().find_map(|k| r.get(*k).and_then(Value::as_str)).map(str::to_owned);
                     Relationship {
                         resource_type: field(&["resourceType"]),
                         resource_id: field(&["resourceId"]),
@@ -246,10 +206,7 @@ impl ConfigurationItem {
 
     /// Reads an item as the Config API returns it through the SDK (`GetResourceConfigHistory`).
     pub fn from_sdk(item: &aws_sdk_config::types::ConfigurationItem) -> Result<Self, ItemError> {
-        let tags = item
-            .tags()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default();
+        let tags = item.tags().map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
         let relationships = item
             .relationships()
             .iter()
@@ -264,16 +221,13 @@ impl ConfigurationItem {
     }
 
     /// Reads an item from `BatchGetResourceConfig` (which returns neither tags nor relationships).
-    pub fn from_sdk_base(
-        item: &aws_sdk_config::types::BaseConfigurationItem,
-    ) -> Result<Self, ItemError> {
+    pub fn from_sdk_base(item: &aws_sdk_config::types::BaseConfigurationItem) -> Result<Self, ItemError> {
         from_sdk_fields!(item, BTreeMap::new(), Vec::new())
     }
 
     /// A field of `configuration` by dotted path, for example `"logFileValidationEnabled"`.
     pub fn config(&self, path: &str) -> Option<&Value> {
-        path.split('.')
-            .try_fold(&self.configuration, |v, key| v.get(key))
+        path.split('.').try_fold(&self.configuration, |v, key| v.get(key))
     }
 
     /// A supplementary configuration value by name, for example `"BucketPolicy"`.
@@ -345,13 +299,9 @@ mod tests {
         assert_eq!(ci.arn.as_deref(), Some("arn:aws:s3:::my-bucket"));
         assert_eq!(ci.capture_time.to_millis().unwrap(), 1_795_168_800_123);
         assert_eq!(ci.config("name"), Some(&json!("my-bucket")));
+        assert_eq!(ci.supplementary("AccessControlList"), Some(&json!({"grantList": []})));
         assert_eq!(
-            ci.supplementary("AccessControlList"),
-            Some(&json!({"grantList": []}))
-        );
-        assert_eq!(
-            ci.supplementary("BucketPolicy")
-                .and_then(|p| p.get("policyText")),
+            ci.supplementary("BucketPolicy").and_then(|p| p.get("policyText")),
             Some(&json!("{\"Version\":\"2012-10-17\"}"))
         );
         assert_eq!(ci.tags.get("team").map(String::as_str), Some("sec"));
@@ -377,14 +327,8 @@ mod tests {
         assert_eq!(ci.account_id.as_deref(), Some("123456789012"));
         assert_eq!(ci.status, ItemStatus::ResourceDiscovered);
         assert_eq!(ci.config("groupId"), Some(&json!("sg-1")));
-        assert_eq!(
-            ci.supplementary("AccessControlList"),
-            Some(&json!({"grantList": []}))
-        );
-        assert_eq!(
-            ci.relationships[0].name.as_deref(),
-            Some("Is contained in Vpc")
-        );
+        assert_eq!(ci.supplementary("AccessControlList"), Some(&json!({"grantList": []})));
+        assert_eq!(ci.relationships[0].name.as_deref(), Some("Is contained in Vpc"));
     }
 
     #[test]
@@ -409,12 +353,7 @@ mod tests {
             "resourceType": "AWS::EC2::SecurityGroup",
             "resourceId": "sg-1"
         });
-        for key in [
-            "resourceType",
-            "resourceId",
-            "configurationItemStatus",
-            "configurationItemCaptureTime",
-        ] {
+        for key in ["resourceType", "resourceId", "configurationItemStatus", "configurationItemCaptureTime"] {
             let mut item = base.clone();
             item.as_object_mut().unwrap().remove(key);
             let err = ConfigurationItem::from_json(&item).unwrap_err();
@@ -422,26 +361,13 @@ mod tests {
         }
         let mut item = base.clone();
         item["configurationItemStatus"] = json!("Exploded");
-        assert!(
-            ConfigurationItem::from_json(&item)
-                .unwrap_err()
-                .0
-                .contains("Exploded")
-        );
-        assert!(
-            ConfigurationItem::from_json(&json!("nope"))
-                .unwrap_err()
-                .0
-                .contains("a string")
-        );
+        assert!(ConfigurationItem::from_json(&item).unwrap_err().0.contains("Exploded"));
+        assert!(ConfigurationItem::from_json(&json!("nope")).unwrap_err().0.contains("a string"));
     }
 
     #[test]
     fn embedded_json_is_decoded_at_most_three_times_and_text_is_left_alone() {
-        assert_eq!(
-            decode_embedded_json(json!("plain text")),
-            json!("plain text")
-        );
+        assert_eq!(decode_embedded_json(json!("plain text")), json!("plain text"));
         assert_eq!(decode_embedded_json(json!("{broken")), json!("{broken"));
         assert_eq!(decode_embedded_json(json!("\"\\\"{}\\\"\"")), json!({}));
         assert_eq!(decode_embedded_json(json!(5)), json!(5));

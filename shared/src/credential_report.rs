@@ -93,19 +93,10 @@ impl CredentialReport {
     pub fn parse(csv: &str) -> Result<Self, RuleError> {
         let bad = |m: String| RuleError::InvalidData(format!("credential report: {m}"));
         let mut lines = csv.lines().filter(|l| !l.trim().is_empty());
-        let header: Vec<&str> = lines
-            .next()
-            .ok_or_else(|| bad("the report is empty".into()))?
-            .split(',')
-            .map(str::trim)
-            .collect();
+        let header: Vec<&str> =
+            lines.next().ok_or_else(|| bad("the report is empty".into()))?.split(',').map(str::trim).collect();
         let index: HashMap<&str, usize> = header.iter().enumerate().map(|(i, h)| (*h, i)).collect();
-        let col = |name: &'static str| {
-            index
-                .get(name)
-                .copied()
-                .ok_or_else(|| bad(format!("column {name} is missing")))
-        };
+        let col = |name: &'static str| index.get(name).copied().ok_or_else(|| bad(format!("column {name} is missing")));
         let cols = Columns {
             user: col("user")?,
             arn: col("arn")?,
@@ -115,23 +106,12 @@ impl CredentialReport {
             password_last_changed: col("password_last_changed")?,
             mfa_active: col("mfa_active")?,
             key_active: [col("access_key_1_active")?, col("access_key_2_active")?],
-            key_last_rotated: [
-                col("access_key_1_last_rotated")?,
-                col("access_key_2_last_rotated")?,
-            ],
-            key_last_used: [
-                col("access_key_1_last_used_date")?,
-                col("access_key_2_last_used_date")?,
-            ],
+            key_last_rotated: [col("access_key_1_last_rotated")?, col("access_key_2_last_rotated")?],
+            key_last_used: [col("access_key_1_last_used_date")?, col("access_key_2_last_used_date")?],
             cert_active: [col("cert_1_active")?, col("cert_2_active")?],
         };
-        let rows = lines
-            .map(|line| cols.row(&header, line).map_err(bad))
-            .collect::<Result<_, _>>()?;
-        Ok(CredentialReport {
-            generated: None,
-            rows,
-        })
+        let rows = lines.map(|line| cols.row(&header, line).map_err(bad)).collect::<Result<_, _>>()?;
+        Ok(CredentialReport { generated: None, rows })
     }
 }
 
@@ -153,11 +133,7 @@ impl Columns {
     fn row(&self, header: &[&str], line: &str) -> Result<CredentialReportRow, String> {
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         if cells.len() != header.len() {
-            return Err(format!(
-                "a row has {} cells where the header has {}",
-                cells.len(),
-                header.len()
-            ));
+            return Err(format!("a row has {} cells where the header has {}", cells.len(), header.len()));
         }
         let user = cells[self.user];
         let cell = |i: usize| (header[i], cells[i]);
@@ -166,9 +142,7 @@ impl Columns {
                 (_, "true") => Ok(Some(true)),
                 (_, "false") => Ok(Some(false)),
                 (_, "not_supported" | "N/A") => Ok(None),
-                (name, other) => Err(format!(
-                    "user {user}: {name} is {other:?}, expected true or false"
-                )),
+                (name, other) => Err(format!("user {user}: {name} is {other:?}, expected true or false")),
             }
         };
         let date = |i: usize| -> Result<ReportDate, String> {
@@ -176,9 +150,9 @@ impl Columns {
                 (_, "N/A" | "") => Ok(ReportDate::NotApplicable),
                 (_, "no_information") => Ok(ReportDate::NoInformation),
                 (_, "not_supported") => Ok(ReportDate::NotSupported),
-                (name, text) => parse_rfc3339(text)
-                    .map(ReportDate::At)
-                    .map_err(|e| format!("user {user}: {name}: {e}")),
+                (name, text) => {
+                    parse_rfc3339(text).map(ReportDate::At).map_err(|e| format!("user {user}: {name}: {e}"))
+                }
             }
         };
         let key = |k: usize| -> Result<AccessKeyColumns, String> {
@@ -197,10 +171,7 @@ impl Columns {
             password_last_changed: date(self.password_last_changed)?,
             mfa_active: flag(self.mfa_active)?.unwrap_or(false),
             access_keys: [key(0)?, key(1)?],
-            certs_active: [
-                flag(self.cert_active[0])?.unwrap_or(false),
-                flag(self.cert_active[1])?.unwrap_or(false),
-            ],
+            certs_active: [flag(self.cert_active[0])?.unwrap_or(false), flag(self.cert_active[1])?.unwrap_or(false)],
         })
     }
 }
@@ -224,37 +195,23 @@ pub async fn fetch(iam: &aws_sdk_iam::Client) -> Result<CredentialReport, RuleEr
 }
 
 /// [`fetch`], with the waits between polls given (tests pass zeros).
-pub async fn fetch_with(
-    iam: &aws_sdk_iam::Client,
-    delays: &[Duration],
-) -> Result<CredentialReport, RuleError> {
+pub async fn fetch_with(iam: &aws_sdk_iam::Client, delays: &[Duration]) -> Result<CredentialReport, RuleError> {
     let mut delays = delays.iter();
     loop {
-        let generated = iam
-            .generate_credential_report()
-            .send()
-            .await
-            .context("iam:GenerateCredentialReport")?;
-        let complete = generated
-            .state()
-            .map(|s| s.as_str() == "COMPLETE")
-            .unwrap_or(false);
+        let generated = iam.generate_credential_report().send().await.context("iam:GenerateCredentialReport")?;
+        let complete = generated.state().map(|s| s.as_str() == "COMPLETE").unwrap_or(false);
         if complete {
             match iam.get_credential_report().send().await {
                 Ok(report) => {
                     let bytes = report.content().map(|b| b.as_ref()).unwrap_or_default();
-                    let text = std::str::from_utf8(bytes).map_err(|e| {
-                        RuleError::InvalidData(format!("credential report is not UTF-8: {e}"))
-                    })?;
+                    let text = std::str::from_utf8(bytes)
+                        .map_err(|e| RuleError::InvalidData(format!("credential report is not UTF-8: {e}")))?;
                     let mut parsed = CredentialReport::parse(text)?;
                     parsed.generated = report.generated_time().copied();
                     return Ok(parsed);
                 }
-                Err(e)
-                    if matches!(
-                        error_code(&e),
-                        Some("ReportInProgress" | "ReportNotPresent" | "ReportExpired")
-                    ) => {}
+                Err(e) if matches!(error_code(&e), Some("ReportInProgress" | "ReportNotPresent" | "ReportExpired")) => {
+                }
                 Err(e) => return Err(crate::error::aws_error("iam:GetCredentialReport", e)),
             }
         }
@@ -264,7 +221,8 @@ pub async fn fetch_with(
                 return Err(RuleError::Service {
                     action: "iam:GenerateCredentialReport".into(),
                     code: "ReportNotReady".into(),
-                    message: "IAM did not finish generating the credential report in time; the next run will retry".into(),
+                    message: "IAM did not finish generating the credential report in time; the next run will retry"
+                        .into(),
                 });
             }
         }
@@ -293,10 +251,7 @@ bob,arn:aws:iam::123456789012:user/bob,2026-01-01T00:00:00+00:00,false,N/A,N/A,N
         assert!(users[0].has_console_password() && !users[0].mfa_active);
         assert_eq!(users[0].password_last_used, ReportDate::NoInformation);
         assert!(users[0].access_keys[0].active);
-        assert_eq!(
-            users[0].access_keys[0].last_used_date,
-            ReportDate::NotApplicable
-        );
+        assert_eq!(users[0].access_keys[0].last_used_date, ReportDate::NotApplicable);
         assert!(!users[1].has_console_password());
         assert!(users[1].access_keys[1].last_used_date.at().is_some());
     }
@@ -304,36 +259,16 @@ bob,arn:aws:iam::123456789012:user/bob,2026-01-01T00:00:00+00:00,false,N/A,N/A,N
     #[test]
     fn malformed_reports_are_errors() {
         assert!(CredentialReport::parse("").is_err());
-        assert!(
-            CredentialReport::parse("user,arn\nalice,x")
-                .unwrap_err()
-                .to_string()
-                .contains("user_creation_time")
-        );
+        assert!(CredentialReport::parse("user,arn\nalice,x").unwrap_err().to_string().contains("user_creation_time"));
         let short = SAMPLE.lines().take(2).collect::<Vec<_>>().join("\n") + "\nalice,arn";
-        assert!(
-            CredentialReport::parse(&short)
-                .unwrap_err()
-                .to_string()
-                .contains("cells")
-        );
+        assert!(CredentialReport::parse(&short).unwrap_err().to_string().contains("cells"));
         let bad_flag = SAMPLE.replace(
             "alice,arn:aws:iam::123456789012:user/alice,2026-01-01T00:00:00+00:00,true",
             "alice,arn:aws:iam::123456789012:user/alice,2026-01-01T00:00:00+00:00,maybe",
         );
-        assert!(
-            CredentialReport::parse(&bad_flag)
-                .unwrap_err()
-                .to_string()
-                .contains("password_enabled")
-        );
+        assert!(CredentialReport::parse(&bad_flag).unwrap_err().to_string().contains("password_enabled"));
         let bad_date = SAMPLE.replace("2026-01-02T00:00:00+00:00", "yesterday");
-        assert!(
-            CredentialReport::parse(&bad_date)
-                .unwrap_err()
-                .to_string()
-                .contains("access_key_1_last_rotated")
-        );
+        assert!(CredentialReport::parse(&bad_date).unwrap_err().to_string().contains("access_key_1_last_rotated"));
     }
 
     mod fetching {
@@ -342,49 +277,28 @@ bob,arn:aws:iam::123456789012:user/bob,2026-01-01T00:00:00+00:00,false,N/A,N/A,N
         use aws_sdk_iam::operation::generate_credential_report::{
             GenerateCredentialReportError, GenerateCredentialReportOutput,
         };
-        use aws_sdk_iam::operation::get_credential_report::{
-            GetCredentialReportError, GetCredentialReportOutput,
-        };
+        use aws_sdk_iam::operation::get_credential_report::{GetCredentialReportError, GetCredentialReportOutput};
         use aws_sdk_iam::primitives::Blob;
         use aws_sdk_iam::types::ReportStateType;
         use aws_smithy_mocks::{RuleMode, mock, mock_client};
         use std::time::Duration;
 
         fn error(code: &str) -> aws_sdk_iam::error::ErrorMetadata {
-            aws_sdk_iam::error::ErrorMetadata::builder()
-                .code(code)
-                .message(code)
-                .build()
+            aws_sdk_iam::error::ErrorMetadata::builder().code(code).message(code).build()
         }
 
         #[tokio::test]
         async fn waits_while_iam_generates_the_report() {
             let generate = mock!(aws_sdk_iam::Client::generate_credential_report)
                 .sequence()
-                .output(|| {
-                    GenerateCredentialReportOutput::builder()
-                        .state(ReportStateType::Started)
-                        .build()
-                })
-                .output(|| {
-                    GenerateCredentialReportOutput::builder()
-                        .state(ReportStateType::Complete)
-                        .build()
-                })
-                .output(|| {
-                    GenerateCredentialReportOutput::builder()
-                        .state(ReportStateType::Complete)
-                        .build()
-                })
+                .output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Started).build())
+                .output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Complete).build())
+                .output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Complete).build())
                 .build();
             let get = mock!(aws_sdk_iam::Client::get_credential_report)
                 .sequence()
                 .error(|| GetCredentialReportError::generic(error("ReportInProgress")))
-                .output(|| {
-                    GetCredentialReportOutput::builder()
-                        .content(Blob::new(SAMPLE))
-                        .build()
-                })
+                .output(|| GetCredentialReportOutput::builder().content(Blob::new(SAMPLE)).build())
                 .build();
             let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&generate, &get]);
             let report = fetch_with(&iam, &[Duration::ZERO; 3]).await.unwrap();
@@ -394,18 +308,11 @@ bob,arn:aws:iam::123456789012:user/bob,2026-01-01T00:00:00+00:00,false,N/A,N/A,N
 
         #[tokio::test]
         async fn gives_up_with_a_clear_error_when_the_report_never_completes() {
-            let generate =
-                mock!(aws_sdk_iam::Client::generate_credential_report).then_output(|| {
-                    GenerateCredentialReportOutput::builder()
-                        .state(ReportStateType::Inprogress)
-                        .build()
-                });
+            let generate = mock!(aws_sdk_iam::Client::generate_credential_report)
+                .then_output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Inprogress).build());
             let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&generate]);
             let error = fetch_with(&iam, &[Duration::ZERO; 2]).await.unwrap_err();
-            assert!(
-                error.to_string().contains("did not finish generating"),
-                "{error}"
-            );
+            assert!(error.to_string().contains("did not finish generating"), "{error}");
             assert_eq!(generate.num_calls(), 3);
         }
 
@@ -416,10 +323,7 @@ bob,arn:aws:iam::123456789012:user/bob,2026-01-01T00:00:00+00:00,false,N/A,N/A,N
             let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&denied]);
             let error = fetch_with(&iam, &[]).await.unwrap_err();
             assert_eq!(error.error_type(), "AccessDenied");
-            assert!(
-                error.to_string().contains("iam:GenerateCredentialReport"),
-                "{error}"
-            );
+            assert!(error.to_string().contains("iam:GenerateCredentialReport"), "{error}");
         }
     }
 }

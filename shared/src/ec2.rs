@@ -71,11 +71,7 @@ impl Permission {
 
     /// The sources that are the whole internet.
     pub fn open_cidrs(&self) -> Vec<&str> {
-        self.cidrs
-            .iter()
-            .map(String::as_str)
-            .filter(|c| is_open_cidr(c))
-            .collect()
+        self.cidrs.iter().map(String::as_str).filter(|c| is_open_cidr(c)).collect()
     }
 
     /// `TCP 20-25`, `TCP 22`, `all traffic`.
@@ -91,8 +87,7 @@ impl Permission {
 
 /// Whether a CIDR covers every address (prefix length 0).
 pub fn is_open_cidr(cidr: &str) -> bool {
-    cidr.rsplit_once('/')
-        .is_some_and(|(_, len)| len.trim().parse::<u8>() == Ok(0))
+    cidr.rsplit_once('/').is_some_and(|(_, len)| len.trim().parse::<u8>() == Ok(0))
 }
 
 /// A security group's identity and permissions.
@@ -114,18 +109,9 @@ impl SecurityGroup {
                 item.resource_id
             ))
         })?;
-        let ingress = raw
-            .ip_permissions
-            .into_iter()
-            .map(RawPermission::normalise)
-            .collect::<Result<_, _>>();
-        let egress = raw
-            .ip_permissions_egress
-            .into_iter()
-            .map(RawPermission::normalise)
-            .collect::<Result<_, _>>();
-        let bad =
-            |e: String| RuleError::InvalidData(format!("security group {}: {e}", item.resource_id));
+        let ingress = raw.ip_permissions.into_iter().map(RawPermission::normalise).collect::<Result<_, _>>();
+        let egress = raw.ip_permissions_egress.into_iter().map(RawPermission::normalise).collect::<Result<_, _>>();
+        let bad = |e: String| RuleError::InvalidData(format!("security group {}: {e}", item.resource_id));
         Ok(SecurityGroup {
             group_id: raw.group_id.unwrap_or_else(|| item.resource_id.clone()),
             group_name: raw.group_name,
@@ -195,8 +181,8 @@ enum RawRange {
 impl RawPermission {
     fn normalise(self) -> Result<Permission, String> {
         let protocol_text = self.ip_protocol.unwrap_or_default();
-        let protocol = Protocol::parse(&protocol_text)
-            .ok_or_else(|| format!("unknown ipProtocol {protocol_text:?}"))?;
+        let protocol =
+            Protocol::parse(&protocol_text).ok_or_else(|| format!("unknown ipProtocol {protocol_text:?}"))?;
         let ports = match (protocol, self.from_port, self.to_port) {
             (Protocol::All, _, _) => None,
             (_, Some(from), Some(to)) => Some((from, to)),
@@ -204,12 +190,7 @@ impl RawPermission {
             (_, None, None) => None,
         };
         let mut cidrs: Vec<String> = Vec::new();
-        for range in self
-            .ip_ranges
-            .into_iter()
-            .chain(self.ipv4_ranges)
-            .chain(self.ipv6_ranges)
-        {
+        for range in self.ip_ranges.into_iter().chain(self.ipv4_ranges).chain(self.ipv6_ranges) {
             let cidr = match range {
                 RawRange::Text(c) => c,
                 RawRange::V4 { cidr_ip } => cidr_ip,
@@ -223,8 +204,7 @@ impl RawPermission {
             protocol,
             ports,
             cidrs,
-            has_other_sources: !self.user_id_group_pairs.is_empty()
-                || !self.prefix_list_ids.is_empty(),
+            has_other_sources: !self.user_id_group_pairs.is_empty() || !self.prefix_list_ids.is_empty(),
         })
     }
 }
@@ -251,10 +231,7 @@ mod tests {
         let g = group(json!([{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22,
             "ipRanges": ["0.0.0.0/0"], "ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}, {"cidrIp": "10.0.0.0/8"}], "ipv6Ranges": [{"cidrIpv6": "::/0"}]}]));
         assert_eq!(g.ingress[0].cidrs, ["0.0.0.0/0", "10.0.0.0/8", "::/0"]);
-        assert_eq!(
-            g.open_ingress(Protocol::Tcp, 22)[0].1,
-            ["0.0.0.0/0", "::/0"]
-        );
+        assert_eq!(g.open_ingress(Protocol::Tcp, 22)[0].1, ["0.0.0.0/0", "::/0"]);
         assert_eq!(g.label(), "sg-1 (web)");
     }
 
@@ -279,9 +256,7 @@ mod tests {
     #[test]
     fn any_zero_length_prefix_is_open() {
         assert!(is_open_cidr("0.0.0.0/0") && is_open_cidr("::/0") && is_open_cidr("10.0.0.0/0"));
-        assert!(
-            !is_open_cidr("0.0.0.0/1") && !is_open_cidr("10.0.0.0/8") && !is_open_cidr("garbage")
-        );
+        assert!(!is_open_cidr("0.0.0.0/1") && !is_open_cidr("10.0.0.0/8") && !is_open_cidr("garbage"));
     }
 
     #[test]
@@ -292,16 +267,8 @@ mod tests {
             "configuration": {"ipPermissions": [{"ipProtocol": "bogus"}]}
         }))
         .unwrap();
-        assert!(
-            SecurityGroup::from_item(&item)
-                .unwrap_err()
-                .to_string()
-                .contains("bogus")
-        );
-        let item = ConfigurationItem {
-            configuration: json!({"ipPermissions": "nope"}),
-            ..item
-        };
+        assert!(SecurityGroup::from_item(&item).unwrap_err().to_string().contains("bogus"));
+        let item = ConfigurationItem { configuration: json!({"ipPermissions": "nope"}), ..item };
         assert!(SecurityGroup::from_item(&item).is_err());
     }
 }

@@ -21,11 +21,7 @@ pub enum RuleError {
     /// The rule's role may not call an action it needs.
     AccessDenied { action: String, message: String },
     /// Another error from an AWS API.
-    Service {
-        action: String,
-        code: String,
-        message: String,
-    },
+    Service { action: String, code: String, message: String },
     /// Data returned by AWS could not be understood (a report, a configuration item…).
     InvalidData(String),
     /// `PutEvaluations` did not accept every evaluation after retries.
@@ -43,11 +39,7 @@ impl fmt::Display for RuleError {
                 f,
                 "access denied: the rule's role is not allowed to call {action}; add {action} to the role's policy ({message})"
             ),
-            RuleError::Service {
-                action,
-                code,
-                message,
-            } => write!(f, "{action} failed: {code}: {message}"),
+            RuleError::Service { action, code, message } => write!(f, "{action} failed: {code}: {message}"),
             RuleError::InvalidData(message) => write!(f, "unexpected data from AWS: {message}"),
             RuleError::PutEvaluations(message) => {
                 write!(f, "config:PutEvaluations failed: {message}")
@@ -88,10 +80,7 @@ impl From<ParamError> for RuleError {
 
 impl From<RuleError> for Diagnostic {
     fn from(e: RuleError) -> Self {
-        Diagnostic {
-            error_type: e.error_type().to_owned(),
-            error_message: e.to_string(),
-        }
+        Diagnostic { error_type: e.error_type().to_owned(), error_message: e.to_string() }
     }
 }
 
@@ -117,10 +106,9 @@ where
     R: fmt::Debug,
 {
     match err.code() {
-        Some(code) if ACCESS_DENIED_CODES.contains(&code) => RuleError::AccessDenied {
-            action: action.to_owned(),
-            message: err.message().unwrap_or(code).to_owned(),
-        },
+        Some(code) if ACCESS_DENIED_CODES.contains(&code) => {
+            RuleError::AccessDenied { action: action.to_owned(), message: err.message().unwrap_or(code).to_owned() }
+        }
         Some(code) => RuleError::Service {
             action: action.to_owned(),
             code: code.to_owned(),

@@ -37,32 +37,19 @@ pub struct Verdict {
 
 impl Verdict {
     pub fn compliant(annotation: impl Into<String>) -> Self {
-        Verdict {
-            compliance: Compliance::Compliant,
-            annotation: annotation.into(),
-        }
+        Verdict { compliance: Compliance::Compliant, annotation: annotation.into() }
     }
 
     pub fn non_compliant(annotation: impl Into<String>) -> Self {
-        Verdict {
-            compliance: Compliance::NonCompliant,
-            annotation: annotation.into(),
-        }
+        Verdict { compliance: Compliance::NonCompliant, annotation: annotation.into() }
     }
 
     pub fn not_applicable(annotation: impl Into<String>) -> Self {
-        Verdict {
-            compliance: Compliance::NotApplicable,
-            annotation: annotation.into(),
-        }
+        Verdict { compliance: Compliance::NotApplicable, annotation: annotation.into() }
     }
 
     /// The evaluation of a given resource with this verdict.
-    pub fn on(
-        self,
-        resource_type: impl Into<String>,
-        resource_id: impl Into<String>,
-    ) -> Evaluation {
+    pub fn on(self, resource_type: impl Into<String>, resource_id: impl Into<String>) -> Evaluation {
         Evaluation {
             resource_type: resource_type.into(),
             resource_id: resource_id.into(),
@@ -154,8 +141,7 @@ mod tests {
         let cut = truncate_annotation(&"é".repeat(300)).unwrap();
         assert_eq!(cut.chars().count(), 256);
         assert!(cut.ends_with(" [truncated]"));
-        let spaced =
-            truncate_annotation(&format!("{} {}", "a".repeat(243), "b".repeat(100))).unwrap();
+        let spaced = truncate_annotation(&format!("{} {}", "a".repeat(243), "b".repeat(100))).unwrap();
         assert!(spaced.chars().count() <= 256);
         assert!(spaced.ends_with("a [truncated]"));
     }

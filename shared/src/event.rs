@@ -56,11 +56,7 @@ impl ConfigEvent {
 
     /// The partition of the rule (`aws`, `aws-cn`, `aws-us-gov`), from its ARN.
     pub fn partition(&self) -> &str {
-        self.config_rule_arn
-            .as_deref()
-            .and_then(|arn| arn.split(':').nth(1))
-            .filter(|p| !p.is_empty())
-            .unwrap_or("aws")
+        self.config_rule_arn.as_deref().and_then(|arn| arn.split(':').nth(1)).filter(|p| !p.is_empty()).unwrap_or("aws")
     }
 }
 
@@ -68,17 +64,11 @@ impl ConfigEvent {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
     /// `ConfigurationItemChangeNotification`: the item is in the event.
-    Change {
-        item: Box<ConfigurationItem>,
-        notification_time: Option<DateTime>,
-    },
+    Change { item: Box<ConfigurationItem>, notification_time: Option<DateTime> },
     /// `OversizedConfigurationItemChangeNotification`: only a summary; the item must be fetched.
     Oversized { summary: ItemSummary },
     /// `ScheduledNotification`: a periodic run.
-    Scheduled {
-        account_id: Option<String>,
-        notification_time: DateTime,
-    },
+    Scheduled { account_id: Option<String>, notification_time: DateTime },
 }
 
 /// `configurationItemSummary` of an oversized change notification.
@@ -110,36 +100,24 @@ fn err<T>(message: impl Into<String>) -> Result<T, EventError> {
 /// Parses a Lambda event from AWS Config.
 pub fn parse_event(event: &Value) -> Result<Event, EventError> {
     let Some(top) = event.as_object() else {
-        return err(format!(
-            "the event must be a JSON object, got {}",
-            kind_of(event)
-        ));
+        return err(format!("the event must be a JSON object, got {}", kind_of(event)));
     };
     let invoking_text = match top.get("invokingEvent") {
         Some(Value::String(s)) => s,
         Some(other) => {
-            return err(format!(
-                "event.invokingEvent must be a JSON string, got {}",
-                kind_of(other)
-            ));
+            return err(format!("event.invokingEvent must be a JSON string, got {}", kind_of(other)));
         }
         None => return err("event.invokingEvent is missing"),
     };
     let invoking: Value = serde_json::from_str(invoking_text)
         .map_err(|e| EventError(format!("event.invokingEvent is not valid JSON: {e}")))?;
     let Some(invoking) = invoking.as_object() else {
-        return err(format!(
-            "event.invokingEvent must hold a JSON object, got {}",
-            kind_of(&invoking)
-        ));
+        return err(format!("event.invokingEvent must hold a JSON object, got {}", kind_of(&invoking)));
     };
     let message_type = match invoking.get("messageType") {
         Some(Value::String(s)) => s.as_str(),
         Some(other) => {
-            return err(format!(
-                "invokingEvent.messageType must be a string, got {}",
-                kind_of(other)
-            ));
+            return err(format!("invokingEvent.messageType must be a string, got {}", kind_of(other)));
         }
         None => return err("invokingEvent.messageType is missing"),
     };
@@ -148,19 +126,14 @@ pub fn parse_event(event: &Value) -> Result<Event, EventError> {
         "OversizedConfigurationItemChangeNotification" => parse_oversized(invoking)?,
         "ScheduledNotification" => parse_scheduled(invoking)?,
         other => {
-            return Ok(Event::Unsupported {
-                message_type: other.to_owned(),
-            });
+            return Ok(Event::Unsupported { message_type: other.to_owned() });
         }
     };
     let text = |key: &str| -> Result<Option<String>, EventError> {
         match top.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => err(format!(
-                "event.{key} must be a string, got {}",
-                kind_of(other)
-            )),
+            Some(other) => err(format!("event.{key} must be a string, got {}", kind_of(other))),
         }
     };
     let result_token = match text("resultToken")? {
@@ -173,9 +146,7 @@ pub fn parse_event(event: &Value) -> Result<Event, EventError> {
         Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => true,
         Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => false,
         Some(other) => {
-            return err(format!(
-                "event.eventLeftScope must be a boolean, got {other}"
-            ));
+            return err(format!("event.eventLeftScope must be a boolean, got {other}"));
         }
     };
     Ok(Event::Evaluate(Box::new(ConfigEvent {
@@ -193,9 +164,7 @@ pub fn parse_event(event: &Value) -> Result<Event, EventError> {
 fn optional_time(obj: &Map<String, Value>, key: &str) -> Result<Option<DateTime>, EventError> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => parse_timestamp(v)
-            .map(Some)
-            .map_err(|e| EventError(format!("invokingEvent.{key}: {e}"))),
+        Some(v) => parse_timestamp(v).map(Some).map_err(|e| EventError(format!("invokingEvent.{key}: {e}"))),
     }
 }
 
@@ -204,8 +173,7 @@ fn parse_change(invoking: &Map<String, Value>) -> Result<Message, EventError> {
         Some(item) if !item.is_null() => item,
         _ => return err("invokingEvent.configurationItem is missing"),
     };
-    let item = ConfigurationItem::from_json(item)
-        .map_err(|e| EventError(format!("invokingEvent: {e}")))?;
+    let item = ConfigurationItem::from_json(item).map_err(|e| EventError(format!("invokingEvent: {e}")))?;
     Ok(Message::Change {
         item: Box::new(item),
         notification_time: optional_time(invoking, "notificationCreationTime")?,
@@ -213,34 +181,27 @@ fn parse_change(invoking: &Map<String, Value>) -> Result<Message, EventError> {
 }
 
 fn parse_oversized(invoking: &Map<String, Value>) -> Result<Message, EventError> {
-    let Some(summary) = invoking
-        .get("configurationItemSummary")
-        .and_then(Value::as_object)
-    else {
+    let Some(summary) = invoking.get("configurationItemSummary").and_then(Value::as_object) else {
         return err("invokingEvent.configurationItemSummary is missing or not an object");
     };
     let field = |key: &str| -> Result<String, EventError> {
         match summary.get(key) {
             Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-            _ => err(format!(
-                "invokingEvent.configurationItemSummary.{key} is missing or not a string"
-            )),
+            _ => err(format!("invokingEvent.configurationItemSummary.{key} is missing or not a string")),
         }
     };
     let status_text = field("configurationItemStatus")?;
     let status = ItemStatus::parse(&status_text).ok_or_else(|| {
-        EventError(format!("invokingEvent.configurationItemSummary.configurationItemStatus {status_text:?} is not a known status"))
+        EventError(format!(
+            "invokingEvent.configurationItemSummary.configurationItemStatus {status_text:?} is not a known status"
+        ))
     })?;
     let capture_time = match summary.get("configurationItemCaptureTime") {
         Some(v) => parse_timestamp(v).map_err(|e| {
-            EventError(format!(
-                "invokingEvent.configurationItemSummary.configurationItemCaptureTime: {e}"
-            ))
+            EventError(format!("invokingEvent.configurationItemSummary.configurationItemCaptureTime: {e}"))
         })?,
         None => {
-            return err(
-                "invokingEvent.configurationItemSummary.configurationItemCaptureTime is missing",
-            );
+            return err("invokingEvent.configurationItemSummary.configurationItemCaptureTime is missing");
         }
     };
     Ok(Message::Oversized {
@@ -249,10 +210,7 @@ fn parse_oversized(invoking: &Map<String, Value>) -> Result<Message, EventError>
             resource_id: field("resourceId")?,
             status,
             capture_time,
-            account_id: summary
-                .get("awsAccountId")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+            account_id: summary.get("awsAccountId").and_then(Value::as_str).map(str::to_owned),
         },
     })
 }
@@ -263,14 +221,8 @@ fn parse_scheduled(invoking: &Map<String, Value>) -> Result<Message, EventError>
             "invokingEvent.notificationCreationTime is missing: a periodic evaluation needs it as its timestamp",
         );
     };
-    let account_id = invoking
-        .get("awsAccountId")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    Ok(Message::Scheduled {
-        account_id,
-        notification_time,
-    })
+    let account_id = invoking.get("awsAccountId").and_then(Value::as_str).map(str::to_owned);
+    Ok(Message::Scheduled { account_id, notification_time })
 }
 
 #[cfg(test)]
@@ -296,9 +248,7 @@ mod tests {
 
     #[test]
     fn scheduled_notification() {
-        let Event::Evaluate(e) = parse_event(&event(scheduled())).unwrap() else {
-            panic!()
-        };
+        let Event::Evaluate(e) = parse_event(&event(scheduled())).unwrap() else { panic!() };
         assert!(matches!(e.message, Message::Scheduled { .. }));
         assert_eq!(e.evaluated_account(), Some("210987654321"));
         assert_eq!(e.partition(), "aws-us-gov");
@@ -310,15 +260,11 @@ mod tests {
         let snapshot = json!({"configSnapshotId": "x", "s3ObjectKey": "k", "s3Bucket": "b", "notificationCreationTime": "2016-02-24T18:23:20.328Z", "messageType": "ConfigurationSnapshotDeliveryCompleted", "recordVersion": "1.1"});
         assert_eq!(
             parse_event(&event(snapshot)).unwrap(),
-            Event::Unsupported {
-                message_type: "ConfigurationSnapshotDeliveryCompleted".into()
-            }
+            Event::Unsupported { message_type: "ConfigurationSnapshotDeliveryCompleted".into() }
         );
         assert_eq!(
             parse_event(&event(json!({"messageType": "SomethingNew"}))).unwrap(),
-            Event::Unsupported {
-                message_type: "SomethingNew".into()
-            }
+            Event::Unsupported { message_type: "SomethingNew".into() }
         );
     }
 
@@ -329,9 +275,7 @@ mod tests {
             "messageType": "OversizedConfigurationItemChangeNotification"
         })))
         .unwrap() else { panic!() };
-        let Message::Oversized { summary } = e.message else {
-            panic!()
-        };
+        let Message::Oversized { summary } = e.message else { panic!() };
         assert_eq!(summary.resource_id, "b");
     }
 
@@ -340,21 +284,12 @@ mod tests {
         let cases = [
             (json!([]), "must be a JSON object"),
             (json!({}), "invokingEvent is missing"),
-            (
-                json!({"invokingEvent": {"messageType": "x"}}),
-                "must be a JSON string",
-            ),
+            (json!({"invokingEvent": {"messageType": "x"}}), "must be a JSON string"),
             (json!({"invokingEvent": "{not json"}), "not valid JSON"),
             (json!({"invokingEvent": "[]"}), "must hold a JSON object"),
             (json!({"invokingEvent": "{}"}), "messageType is missing"),
-            (
-                json!({"invokingEvent": "{\"messageType\":7}"}),
-                "messageType must be a string",
-            ),
-            (
-                json!({"invokingEvent": scheduled().to_string()}),
-                "resultToken is missing",
-            ),
+            (json!({"invokingEvent": "{\"messageType\":7}"}), "messageType must be a string"),
+            (json!({"invokingEvent": scheduled().to_string()}), "resultToken is missing"),
             (
                 json!({"invokingEvent": "{\"messageType\":\"ScheduledNotification\"}", "resultToken": "t"}),
                 "notificationCreationTime is missing",
@@ -386,9 +321,7 @@ mod tests {
     fn test_mode_token() {
         let mut e = event(scheduled());
         e["resultToken"] = json!("TESTMODE");
-        let Event::Evaluate(e) = parse_event(&e).unwrap() else {
-            panic!()
-        };
+        let Event::Evaluate(e) = parse_event(&e).unwrap() else { panic!() };
         assert!(e.test_mode());
     }
 }

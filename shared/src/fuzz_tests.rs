@@ -31,15 +31,9 @@ impl ChangeRule for Probe {
     fn evaluate(&self, item: &ConfigurationItem, _: &NoParams) -> Result<Verdict, RuleError> {
         if item.resource_type == "AWS::EC2::SecurityGroup" {
             let group = SecurityGroup::from_item(item)?;
-            return Ok(Verdict::compliant(format!(
-                "{} permissions",
-                group.ingress.len()
-            )));
+            return Ok(Verdict::compliant(format!("{} permissions", group.ingress.len())));
         }
-        match item
-            .supplementary("BucketPolicy")
-            .and_then(|p| p.get("policyText"))
-        {
+        match item.supplementary("BucketPolicy").and_then(|p| p.get("policyText")) {
             Some(text) => PolicyDocument::parse(text).map_err(|e| RuleError::InvalidData(e.0))?,
             None => PolicyDocument::default(),
         };
@@ -58,8 +52,7 @@ fn load_corpus() -> Vec<Value> {
     let mut seeds = Vec::new();
     for rule in std::fs::read_dir(events).unwrap().flatten() {
         for file in std::fs::read_dir(rule.path()).unwrap().flatten() {
-            let event: Value =
-                serde_json::from_str(&std::fs::read_to_string(file.path()).unwrap()).unwrap();
+            let event: Value = serde_json::from_str(&std::fs::read_to_string(file.path()).unwrap()).unwrap();
             seeds.push(event);
         }
     }
@@ -112,16 +105,8 @@ const REQUIRED: &[&[&str]] = &[
     &["invokingEvent", "configurationItem"],
     &["invokingEvent", "configurationItem", "resourceType"],
     &["invokingEvent", "configurationItem", "resourceId"],
-    &[
-        "invokingEvent",
-        "configurationItem",
-        "configurationItemStatus",
-    ],
-    &[
-        "invokingEvent",
-        "configurationItem",
-        "configurationItemCaptureTime",
-    ],
+    &["invokingEvent", "configurationItem", "configurationItemStatus"],
+    &["invokingEvent", "configurationItem", "configurationItemCaptureTime"],
 ];
 
 fn arb_json() -> impl Strategy<Value = Value> {
@@ -129,9 +114,7 @@ fn arb_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| json!(n)),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f)
-            .map(Value::Number)
-            .unwrap_or(Value::Null)),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null)),
         ".{0,12}".prop_map(Value::String),
         Just(json!("0.0.0.0/0")),
         Just(json!("2026-11-20T10:00:00Z")),
@@ -140,8 +123,7 @@ fn arb_json() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map(".{0,8}", inner, 0..4)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map(".{0,8}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }

@@ -38,9 +38,8 @@ pub use spec::{Frequency, RuleSpec, Trigger};
 /// What a rule crate needs, in one `use`.
 pub mod prelude {
     pub use crate::{
-        ACCOUNT, Aws, AwsResultExt, ChangeRule, Compliance, ConfigurationItem, Evaluation,
-        Frequency, FromParams, NoParams, ParamError, ParamSpec, Parameters, PeriodicRule,
-        RuleError, RuleSpec, Scope, Trigger, Verdict,
+        ACCOUNT, Aws, AwsResultExt, ChangeRule, Compliance, ConfigurationItem, Evaluation, Frequency, FromParams,
+        NoParams, ParamError, ParamSpec, Parameters, PeriodicRule, RuleError, RuleSpec, Scope, Trigger, Verdict,
     };
 }
 

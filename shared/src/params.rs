@@ -58,51 +58,19 @@ impl ParamSpec {
         max: i64,
         description: &'static str,
     ) -> Self {
-        ParamSpec {
-            name,
-            kind: ParamKind::Int { min, max },
-            default,
-            description,
-        }
+        ParamSpec { name, kind: ParamKind::Int { min, max }, default, description }
     }
 
-    pub const fn boolean(
-        name: &'static str,
-        default: Option<&'static str>,
-        description: &'static str,
-    ) -> Self {
-        ParamSpec {
-            name,
-            kind: ParamKind::Bool,
-            default,
-            description,
-        }
+    pub const fn boolean(name: &'static str, default: Option<&'static str>, description: &'static str) -> Self {
+        ParamSpec { name, kind: ParamKind::Bool, default, description }
     }
 
-    pub const fn string(
-        name: &'static str,
-        default: Option<&'static str>,
-        description: &'static str,
-    ) -> Self {
-        ParamSpec {
-            name,
-            kind: ParamKind::String,
-            default,
-            description,
-        }
+    pub const fn string(name: &'static str, default: Option<&'static str>, description: &'static str) -> Self {
+        ParamSpec { name, kind: ParamKind::String, default, description }
     }
 
-    pub const fn csv(
-        name: &'static str,
-        default: Option<&'static str>,
-        description: &'static str,
-    ) -> Self {
-        ParamSpec {
-            name,
-            kind: ParamKind::Csv,
-            default,
-            description,
-        }
+    pub const fn csv(name: &'static str, default: Option<&'static str>, description: &'static str) -> Self {
+        ParamSpec { name, kind: ParamKind::Csv, default, description }
     }
 
     pub(crate) fn to_json(self) -> Value {
@@ -125,26 +93,18 @@ impl ParamSpec {
         match self.kind {
             ParamKind::Int { min, max } => match raw.parse::<i64>() {
                 Ok(n) if (min..=max).contains(&n) => Ok(ParamValue::Int(n)),
-                _ => Err(ParamError::new(
-                    self.name,
-                    format!("expected a whole number from {min} to {max}, got {raw:?}"),
-                )),
+                _ => {
+                    Err(ParamError::new(self.name, format!("expected a whole number from {min} to {max}, got {raw:?}")))
+                }
             },
             ParamKind::Bool => match raw.to_ascii_lowercase().as_str() {
                 "true" => Ok(ParamValue::Bool(true)),
                 "false" => Ok(ParamValue::Bool(false)),
-                _ => Err(ParamError::new(
-                    self.name,
-                    format!("expected true or false, got {raw:?}"),
-                )),
+                _ => Err(ParamError::new(self.name, format!("expected true or false, got {raw:?}"))),
             },
             ParamKind::String => Ok(ParamValue::Str(raw.to_owned())),
             ParamKind::Csv => Ok(ParamValue::List(
-                raw.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
+                raw.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
             )),
         }
     }
@@ -159,10 +119,7 @@ pub struct ParamError {
 
 impl ParamError {
     pub fn new(name: impl Into<String>, message: impl Into<String>) -> Self {
-        ParamError {
-            name: name.into(),
-            message: message.into(),
-        }
+        ParamError { name: name.into(), message: message.into() }
     }
 }
 
@@ -197,11 +154,7 @@ impl Parameters {
         let mut values = BTreeMap::new();
         for (name, value) in &given {
             if name != EXECUTION_ROLE_NAME && !specs.iter().any(|s| s.name == name) {
-                let accepted: Vec<&str> = specs
-                    .iter()
-                    .map(|s| s.name)
-                    .chain([EXECUTION_ROLE_NAME])
-                    .collect();
+                let accepted: Vec<&str> = specs.iter().map(|s| s.name).chain([EXECUTION_ROLE_NAME]).collect();
                 return Err(ParamError::new(
                     name.as_str(),
                     format!(
@@ -212,23 +165,13 @@ impl Parameters {
             }
         }
         for spec in specs {
-            let raw_value = given
-                .get(spec.name)
-                .map(String::as_str)
-                .filter(|v| !v.trim().is_empty())
-                .or(spec.default);
+            let raw_value = given.get(spec.name).map(String::as_str).filter(|v| !v.trim().is_empty()).or(spec.default);
             if let Some(raw_value) = raw_value {
                 values.insert(spec.name, spec.parse(raw_value)?);
             }
         }
-        let execution_role_name = given
-            .get(EXECUTION_ROLE_NAME)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty());
-        Ok(Parameters {
-            values,
-            execution_role_name,
-        })
+        let execution_role_name = given.get(EXECUTION_ROLE_NAME).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        Ok(Parameters { values, execution_role_name })
     }
 
     /// The role to assume in the evaluated account, when the rule is deployed for an organization.
@@ -282,10 +225,7 @@ fn missing(name: &str) -> ParamError {
 }
 
 fn wrong_kind(name: &str, expected: &str) -> ParamError {
-    ParamError::new(
-        name,
-        format!("rule bug: read as {expected}, but declared as another kind"),
-    )
+    ParamError::new(name, format!("rule bug: read as {expected}, but declared as another kind"))
 }
 
 /// `ruleParameters` → name/value strings. Numbers and booleans are accepted as their text.
@@ -294,16 +234,13 @@ fn parse_raw(raw: Option<&str>) -> Result<BTreeMap<String, String>, ParamError> 
     if raw.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let parsed: Value = serde_json::from_str(raw)
-        .map_err(|e| ParamError::new("ruleParameters", format!("not a JSON object: {e}")))?;
+    let parsed: Value =
+        serde_json::from_str(raw).map_err(|e| ParamError::new("ruleParameters", format!("not a JSON object: {e}")))?;
     let object = match parsed {
         Value::Object(object) => object,
         Value::Null => return Ok(BTreeMap::new()),
         other => {
-            return Err(ParamError::new(
-                "ruleParameters",
-                format!("expected a JSON object, got {other}"),
-            ));
+            return Err(ParamError::new("ruleParameters", format!("expected a JSON object, got {other}")));
         }
     };
     object
@@ -315,10 +252,7 @@ fn parse_raw(raw: Option<&str>) -> Result<BTreeMap<String, String>, ParamError> 
                 Value::Bool(b) => b.to_string(),
                 Value::Null => String::new(),
                 other => {
-                    return Err(ParamError::new(
-                        name,
-                        format!("expected a string value, got {other}"),
-                    ));
+                    return Err(ParamError::new(name, format!("expected a string value, got {other}")));
                 }
             };
             Ok((name, text))
@@ -373,13 +307,13 @@ mod tests {
 
     #[test]
     fn values_arrive_as_strings_and_are_typed() {
-        let p = parse(r#"{"MinimumPasswordLength":"20","RequireSymbols":"FALSE","blockedPorts":" 20, 21 ,,3389","kmsKeyId":"k"}"#).unwrap();
+        let p = parse(
+            r#"{"MinimumPasswordLength":"20","RequireSymbols":"FALSE","blockedPorts":" 20, 21 ,,3389","kmsKeyId":"k"}"#,
+        )
+        .unwrap();
         assert_eq!(p.int("MinimumPasswordLength"), Ok(20));
         assert_eq!(p.bool("RequireSymbols"), Ok(false));
-        assert_eq!(
-            p.list("blockedPorts").unwrap(),
-            &["20".to_owned(), "21".to_owned(), "3389".to_owned()]
-        );
+        assert_eq!(p.list("blockedPorts").unwrap(), &["20".to_owned(), "21".to_owned(), "3389".to_owned()]);
         assert_eq!(p.opt_string("kmsKeyId"), Ok(Some("k")));
     }
 
@@ -405,14 +339,8 @@ mod tests {
             e.to_string(),
             r#"invalid rule parameter MinimumPasswordLength: expected a whole number from 6 to 128, got "fourteen""#
         );
-        assert_eq!(
-            parse(r#"{"MinimumPasswordLength":"5"}"#).unwrap_err().name,
-            "MinimumPasswordLength"
-        );
-        assert_eq!(
-            parse(r#"{"RequireSymbols":"yes"}"#).unwrap_err().name,
-            "RequireSymbols"
-        );
+        assert_eq!(parse(r#"{"MinimumPasswordLength":"5"}"#).unwrap_err().name, "MinimumPasswordLength");
+        assert_eq!(parse(r#"{"RequireSymbols":"yes"}"#).unwrap_err().name, "RequireSymbols");
         assert_eq!(parse(r#"{"kmsKeyId":["a"]}"#).unwrap_err().name, "kmsKeyId");
     }
 
@@ -420,11 +348,7 @@ mod tests {
     fn unknown_parameters_are_rejected_with_the_accepted_names() {
         let e = parse(r#"{"MinPasswordLength":"14"}"#).unwrap_err();
         assert_eq!(e.name, "MinPasswordLength");
-        assert!(
-            e.message.contains("MinimumPasswordLength, RequireSymbols"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("MinimumPasswordLength, RequireSymbols"), "{}", e.message);
     }
 
     #[test]
@@ -437,12 +361,7 @@ mod tests {
     fn execution_role_name_is_accepted_by_every_rule() {
         let p = parse(r#"{"ExecutionRoleName":"config-rules-execution"}"#).unwrap();
         assert_eq!(p.execution_role_name(), Some("config-rules-execution"));
-        assert_eq!(
-            parse(r#"{"ExecutionRoleName":""}"#)
-                .unwrap()
-                .execution_role_name(),
-            None
-        );
+        assert_eq!(parse(r#"{"ExecutionRoleName":""}"#).unwrap().execution_role_name(), None);
     }
 
     #[test]

@@ -71,9 +71,7 @@ impl PolicyDocument {
         match document {
             Value::String(text) => Self::parse_str(text),
             Value::Object(_) => Self::from_value(document),
-            other => Err(PolicyError(format!(
-                "a policy document must be an object or a string, got {other}"
-            ))),
+            other => Err(PolicyError(format!("a policy document must be an object or a string, got {other}"))),
         }
     }
 
@@ -86,11 +84,7 @@ impl PolicyDocument {
         } else {
             decoded = percent_encoding::percent_decode_str(trimmed)
                 .decode_utf8()
-                .map_err(|e| {
-                    PolicyError(format!(
-                        "policy document is neither JSON nor URL-encoded UTF-8: {e}"
-                    ))
-                })?;
+                .map_err(|e| PolicyError(format!("policy document is neither JSON nor URL-encoded UTF-8: {e}")))?;
             &decoded
         };
         let value: Value = serde_json::from_str(json_text)
@@ -100,21 +94,14 @@ impl PolicyDocument {
 
     fn from_value(value: &Value) -> Result<Self, PolicyError> {
         let Some(object) = value.as_object() else {
-            return Err(PolicyError(
-                "a policy document must be a JSON object".into(),
-            ));
+            return Err(PolicyError("a policy document must be a JSON object".into()));
         };
         let statements = match object.get("Statement") {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(Statement::parse)
-                .collect::<Result<_, _>>()?,
+            Some(Value::Array(items)) => items.iter().map(Statement::parse).collect::<Result<_, _>>()?,
             Some(one @ Value::Object(_)) => vec![Statement::parse(one)?],
             Some(other) => {
-                return Err(PolicyError(format!(
-                    "Statement must be an object or a list, got {other}"
-                )));
+                return Err(PolicyError(format!("Statement must be an object or a list, got {other}")));
             }
         };
         Ok(PolicyDocument { statements })
@@ -124,17 +111,13 @@ impl PolicyDocument {
 impl Statement {
     fn parse(value: &Value) -> Result<Self, PolicyError> {
         let Some(s) = value.as_object() else {
-            return Err(PolicyError(format!(
-                "a statement must be an object, got {value}"
-            )));
+            return Err(PolicyError(format!("a statement must be an object, got {value}")));
         };
         let effect = match s.get("Effect").and_then(Value::as_str) {
             Some(e) if e.eq_ignore_ascii_case("allow") => Effect::Allow,
             Some(e) if e.eq_ignore_ascii_case("deny") => Effect::Deny,
             other => {
-                return Err(PolicyError(format!(
-                    "statement Effect must be Allow or Deny, got {other:?}"
-                )));
+                return Err(PolicyError(format!("statement Effect must be Allow or Deny, got {other:?}")));
             }
         };
         Ok(Statement {
@@ -160,18 +143,13 @@ impl Statement {
     pub fn covers_all_actions_of(&self, service: &str) -> bool {
         let prefix = format!("{}:", service.to_ascii_lowercase());
         self.not_actions.is_empty()
-            && self
-                .actions
-                .iter()
-                .any(|a| a.ends_with('*') && wildcard_match(&a.to_ascii_lowercase(), &prefix))
+            && self.actions.iter().any(|a| a.ends_with('*') && wildcard_match(&a.to_ascii_lowercase(), &prefix))
     }
 
     /// Whether `Action` matches one action, for example `iam:PassRole` (case-insensitively).
     pub fn allows_action(&self, action: &str) -> bool {
         let action = action.to_ascii_lowercase();
-        self.actions
-            .iter()
-            .any(|a| wildcard_match(&a.to_ascii_lowercase(), &action))
+        self.actions.iter().any(|a| wildcard_match(&a.to_ascii_lowercase(), &action))
     }
 
     /// Whether `Resource` matches one ARN exactly as written (no `NotResource`).
@@ -182,11 +160,7 @@ impl Statement {
     /// Whether `Resource` matches every ARN that starts with `prefix` (for example all objects of
     /// a bucket, `arn:aws:s3:::bucket/`).
     pub fn covers_resources_under(&self, prefix: &str) -> bool {
-        self.not_resources.is_empty()
-            && self
-                .resources
-                .iter()
-                .any(|r| r.ends_with('*') && wildcard_match(r, prefix))
+        self.not_resources.is_empty() && self.resources.iter().any(|r| r.ends_with('*') && wildcard_match(r, prefix))
     }
 
     /// The values of a condition, by operator and key (both case-insensitive).
@@ -212,9 +186,7 @@ fn parse_principal(value: &Value) -> Result<Principal, PolicyError> {
             }
             Ok(Principal::Some(entities))
         }
-        other => Err(PolicyError(format!(
-            "Principal must be \"*\" or an object, got {other}"
-        ))),
+        other => Err(PolicyError(format!("Principal must be \"*\" or an object, got {other}"))),
     }
 }
 
@@ -232,10 +204,7 @@ fn string_list(value: Option<&Value>, field: &str) -> Result<Vec<String>, Policy
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items
             .iter()
-            .map(|v| {
-                scalar_text(v)
-                    .ok_or_else(|| PolicyError(format!("{field} items must be strings, got {v}")))
-            })
+            .map(|v| scalar_text(v).ok_or_else(|| PolicyError(format!("{field} items must be strings, got {v}"))))
             .collect(),
         Some(v) => scalar_text(v)
             .map(|s| vec![s])
@@ -248,16 +217,12 @@ fn parse_conditions(value: Option<&Value>) -> Result<Vec<Condition>, PolicyError
         return Ok(Vec::new());
     };
     let Some(operators) = value.as_object() else {
-        return Err(PolicyError(format!(
-            "Condition must be an object, got {value}"
-        )));
+        return Err(PolicyError(format!("Condition must be an object, got {value}")));
     };
     let mut conditions = Vec::new();
     for (operator, keys) in operators {
         let Some(keys) = keys.as_object() else {
-            return Err(PolicyError(format!(
-                "Condition {operator} must map keys to values, got {keys}"
-            )));
+            return Err(PolicyError(format!("Condition {operator} must map keys to values, got {keys}")));
         };
         for (key, values) in keys {
             conditions.push(Condition {
@@ -301,7 +266,10 @@ mod tests {
 
     #[test]
     fn statement_as_object_or_list_and_fields_as_string_or_list() {
-        let one = PolicyDocument::parse(&json!({"Statement": {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b"}})).unwrap();
+        let one = PolicyDocument::parse(
+            &json!({"Statement": {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b"}}),
+        )
+        .unwrap();
         let list = PolicyDocument::parse(&json!({"Statement": [{"Effect": "Deny", "Principal": {"AWS": ["*"]}, "Action": ["s3:*"], "Resource": ["arn:aws:s3:::b"]}]})).unwrap();
         assert_eq!(one.statements.len(), 1);
         assert_eq!(one.statements[0].actions, list.statements[0].actions);
@@ -313,24 +281,15 @@ mod tests {
     fn json_string_and_url_encoded_documents() {
         let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}"#;
         let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3A%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D";
-        assert_eq!(
-            PolicyDocument::parse(&json!(text)).unwrap(),
-            PolicyDocument::parse(&json!(encoded)).unwrap()
-        );
-        assert!(
-            PolicyDocument::parse(&json!(encoded)).unwrap().statements[0]
-                .allows_action("IAM:CreateUser")
-        );
+        assert_eq!(PolicyDocument::parse(&json!(text)).unwrap(), PolicyDocument::parse(&json!(encoded)).unwrap());
+        assert!(PolicyDocument::parse(&json!(encoded)).unwrap().statements[0].allows_action("IAM:CreateUser"));
     }
 
     #[test]
     fn condition_values_as_strings_booleans_or_lists() {
         for value in [json!("false"), json!(false), json!(["false"])] {
             let doc = PolicyDocument::parse(&json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": value}}}]})).unwrap();
-            assert_eq!(
-                doc.statements[0].condition("bool", "AWS:securetransport"),
-                Some(&["false".to_owned()][..])
-            );
+            assert_eq!(doc.statements[0].condition("bool", "AWS:securetransport"), Some(&["false".to_owned()][..]));
         }
     }
 
@@ -350,7 +309,12 @@ mod tests {
     #[test]
     fn action_and_resource_coverage() {
         let s = |action: Value, resource: Value| {
-            PolicyDocument::parse(&json!({"Statement": {"Effect": "Deny", "Principal": "*", "Action": action, "Resource": resource}})).unwrap().statements.remove(0)
+            PolicyDocument::parse(
+                &json!({"Statement": {"Effect": "Deny", "Principal": "*", "Action": action, "Resource": resource}}),
+            )
+            .unwrap()
+            .statements
+            .remove(0)
         };
         assert!(s(json!("s3:*"), json!("*")).covers_all_actions_of("s3"));
         assert!(s(json!("*"), json!("*")).covers_all_actions_of("s3"));
@@ -361,14 +325,8 @@ mod tests {
         assert!(objects.covers_resources_under("arn:aws:s3:::b/"));
         assert!(!objects.covers_resource("arn:aws:s3:::b"));
         let both = s(json!("s3:*"), json!("arn:aws:s3:::b*"));
-        assert!(
-            both.covers_resource("arn:aws:s3:::b")
-                && both.covers_resources_under("arn:aws:s3:::b/")
-        );
-        assert!(
-            !s(json!("s3:*"), json!("arn:aws:s3:::b/private/*"))
-                .covers_resources_under("arn:aws:s3:::b/")
-        );
+        assert!(both.covers_resource("arn:aws:s3:::b") && both.covers_resources_under("arn:aws:s3:::b/"));
+        assert!(!s(json!("s3:*"), json!("arn:aws:s3:::b/private/*")).covers_resources_under("arn:aws:s3:::b/"));
     }
 
     #[test]

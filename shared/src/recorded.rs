@@ -58,8 +58,7 @@ pub async fn recorded_items(
         while let Some(page) = pages.next().await {
             let page = page.context("config:ListDiscoveredResources")?;
             for identifier in page.resource_identifiers() {
-                if let (Some(t), Some(id)) = (identifier.resource_type(), identifier.resource_id())
-                {
+                if let (Some(t), Some(id)) = (identifier.resource_type(), identifier.resource_id()) {
                     keys.push(
                         ResourceKey::builder()
                             .resource_type(t.clone())
@@ -82,10 +81,7 @@ pub async fn recorded_items(
                 .await
                 .context("config:BatchGetResourceConfig")?;
             for item in output.base_configuration_items() {
-                items.push(
-                    ConfigurationItem::from_sdk_base(item)
-                        .map_err(|e| RuleError::InvalidData(e.0))?,
-                );
+                items.push(ConfigurationItem::from_sdk_base(item).map_err(|e| RuleError::InvalidData(e.0))?);
             }
             pending = output.unprocessed_resource_keys().to_vec();
             if pending.is_empty() {
@@ -114,8 +110,7 @@ mod tests {
     use aws_sdk_config::operation::get_resource_config_history::GetResourceConfigHistoryOutput;
     use aws_sdk_config::operation::list_discovered_resources::ListDiscoveredResourcesOutput;
     use aws_sdk_config::types::{
-        BaseConfigurationItem, ConfigurationItem as SdkItem, ConfigurationItemStatus,
-        ResourceIdentifier,
+        BaseConfigurationItem, ConfigurationItem as SdkItem, ConfigurationItemStatus, ResourceIdentifier,
     };
     use aws_smithy_mocks::{RuleMode, mock, mock_client};
 
@@ -125,9 +120,7 @@ mod tests {
     async fn oversized_items_are_fetched_from_the_history_in_api_shape() {
         let history = mock!(aws_sdk_config::Client::get_resource_config_history)
             .match_requests(|r| {
-                r.resource_id() == Some("big-bucket")
-                    && r.limit() == Some(1)
-                    && r.later_time().is_some()
+                r.resource_id() == Some("big-bucket") && r.limit() == Some(1) && r.later_time().is_some()
             })
             .then_output(|| {
                 GetResourceConfigHistoryOutput::builder()
@@ -153,10 +146,7 @@ mod tests {
         };
         let item = fetch_item(&client, &summary).await.unwrap();
         assert_eq!(item.config("name"), Some(&serde_json::json!("big-bucket")));
-        assert_eq!(
-            item.supplementary("BucketPolicy"),
-            Some(&serde_json::json!({"policyText": "{}"}))
-        );
+        assert_eq!(item.supplementary("BucketPolicy"), Some(&serde_json::json!({"policyText": "{}"})));
     }
 
     #[tokio::test]
@@ -186,26 +176,23 @@ mod tests {
                     .build()
             })
             .build();
-        let batch =
-            mock!(aws_sdk_config::Client::batch_get_resource_config).then_compute_output(|req| {
-                let mut b = BatchGetResourceConfigOutput::builder();
-                for key in req.resource_keys() {
-                    b = b.base_configuration_items(
-                        BaseConfigurationItem::builder()
-                            .resource_type(key.resource_type().clone())
-                            .resource_id(key.resource_id())
-                            .configuration_item_status(ConfigurationItemStatus::Ok)
-                            .configuration_item_capture_time(DateTime::from_secs(1))
-                            .configuration("{}")
-                            .build(),
-                    );
-                }
-                b.build()
-            });
+        let batch = mock!(aws_sdk_config::Client::batch_get_resource_config).then_compute_output(|req| {
+            let mut b = BatchGetResourceConfigOutput::builder();
+            for key in req.resource_keys() {
+                b = b.base_configuration_items(
+                    BaseConfigurationItem::builder()
+                        .resource_type(key.resource_type().clone())
+                        .resource_id(key.resource_id())
+                        .configuration_item_status(ConfigurationItemStatus::Ok)
+                        .configuration_item_capture_time(DateTime::from_secs(1))
+                        .configuration("{}")
+                        .build(),
+                );
+            }
+            b.build()
+        });
         let client = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&list, &batch]);
-        let items = recorded_items(&client, &["AWS::EC2::SecurityGroup"])
-            .await
-            .unwrap();
+        let items = recorded_items(&client, &["AWS::EC2::SecurityGroup"]).await.unwrap();
         assert_eq!(items.len(), 101);
         assert_eq!(batch.num_calls(), 2);
     }

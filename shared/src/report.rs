@@ -16,11 +16,8 @@ pub const MAX_PER_CALL: usize = 100;
 
 /// Waits before re-sending evaluations that Config returned as `FailedEvaluations`.
 /// (Throttling and 5xx errors are retried with backoff by the SDK itself.)
-pub const FAILED_RETRY_DELAYS: &[Duration] = &[
-    Duration::from_millis(200),
-    Duration::from_secs(1),
-    Duration::from_secs(3),
-];
+pub const FAILED_RETRY_DELAYS: &[Duration] =
+    &[Duration::from_millis(200), Duration::from_secs(1), Duration::from_secs(3)];
 
 /// An evaluation with the timestamp Config orders results by.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,10 +35,7 @@ fn to_sdk(s: &Stamped) -> Result<SdkEvaluation, RuleError> {
         .ordering_timestamp(s.ordering)
         .build()
         .map_err(|e| {
-            RuleError::InvalidData(format!(
-                "cannot build an evaluation for {}: {e}",
-                s.evaluation.resource_id
-            ))
+            RuleError::InvalidData(format!("cannot build an evaluation for {}: {e}", s.evaluation.resource_id))
         })
 }
 
@@ -74,10 +68,7 @@ pub async fn put_evaluations(
         let mut pending: Vec<&Stamped> = chunk.iter().collect();
         let mut delays = retry_delays.iter();
         loop {
-            let batch = pending
-                .iter()
-                .map(|s| to_sdk(s))
-                .collect::<Result<Vec<_>, _>>()?;
+            let batch = pending.iter().map(|s| to_sdk(s)).collect::<Result<Vec<_>, _>>()?;
             let output = client
                 .put_evaluations()
                 .result_token(result_token)
@@ -85,21 +76,11 @@ pub async fn put_evaluations(
                 .set_evaluations(Some(batch))
                 .send()
                 .await
-                .map_err(|e| {
-                    with_progress(
-                        crate::error::aws_error("config:PutEvaluations", e),
-                        accepted,
-                    )
-                })?;
+                .map_err(|e| with_progress(crate::error::aws_error("config:PutEvaluations", e), accepted))?;
             let failed: HashSet<(String, String)> = output
                 .failed_evaluations()
                 .iter()
-                .map(|f| {
-                    (
-                        f.compliance_resource_type().to_owned(),
-                        f.compliance_resource_id().to_owned(),
-                    )
-                })
+                .map(|f| (f.compliance_resource_type().to_owned(), f.compliance_resource_id().to_owned()))
                 .collect();
             let before = pending.len();
             pending.retain(|s| failed.contains(&key(&s.evaluation)));
@@ -111,12 +92,7 @@ pub async fn put_evaluations(
                 let names: Vec<String> = pending
                     .iter()
                     .take(10)
-                    .map(|s| {
-                        format!(
-                            "{} {}",
-                            s.evaluation.resource_type, s.evaluation.resource_id
-                        )
-                    })
+                    .map(|s| format!("{} {}", s.evaluation.resource_type, s.evaluation.resource_id))
                     .collect();
                 return Err(RuleError::PutEvaluations(format!(
                     "Config did not accept {} evaluation(s) after {} attempts ({}{}); {accepted} were accepted",
@@ -126,10 +102,7 @@ pub async fn put_evaluations(
                     if pending.len() > 10 { ", …" } else { "" },
                 )));
             };
-            tracing::warn!(
-                failed = pending.len(),
-                "PutEvaluations returned FailedEvaluations; retrying them"
-            );
+            tracing::warn!(failed = pending.len(), "PutEvaluations returned FailedEvaluations; retrying them");
             tokio::time::sleep(*delay).await;
         }
     }
@@ -140,14 +113,11 @@ fn with_progress(error: RuleError, accepted: usize) -> RuleError {
     if accepted == 0 {
         return error;
     }
-    RuleError::PutEvaluations(format!(
-        "{error} (after {accepted} evaluations were accepted)"
-    ))
+    RuleError::PutEvaluations(format!("{error} (after {accepted} evaluations were accepted)"))
 }
 
 /// The annotation of evaluations that clear a stale result.
-pub const STALE_ANNOTATION: &str =
-    "The resource no longer exists or is no longer in this rule's scope.";
+pub const STALE_ANNOTATION: &str = "The resource no longer exists or is no longer in this rule's scope.";
 
 /// Results that Config holds for this rule (COMPLIANT or NON_COMPLIANT) on resources absent from
 /// `current`: each becomes NOT_APPLICABLE, so nothing stale stays in the console.
@@ -168,15 +138,11 @@ pub async fn stale_evaluations(
     while let Some(page) = pages.next().await {
         let page = page.context("config:GetComplianceDetailsByConfigRule")?;
         for result in page.evaluation_results() {
-            let Some(qualifier) = result
-                .evaluation_result_identifier()
-                .and_then(|i| i.evaluation_result_qualifier())
+            let Some(qualifier) = result.evaluation_result_identifier().and_then(|i| i.evaluation_result_qualifier())
             else {
                 continue;
             };
-            let (Some(resource_type), Some(resource_id)) =
-                (qualifier.resource_type(), qualifier.resource_id())
-            else {
+            let (Some(resource_type), Some(resource_id)) = (qualifier.resource_type(), qualifier.resource_id()) else {
                 continue;
             };
             let k = (resource_type.to_owned(), resource_id.to_owned());
@@ -198,9 +164,7 @@ mod tests {
     use super::*;
     use aws_sdk_config::operation::get_compliance_details_by_config_rule::GetComplianceDetailsByConfigRuleOutput;
     use aws_sdk_config::operation::put_evaluations::{PutEvaluationsError, PutEvaluationsOutput};
-    use aws_sdk_config::types::{
-        EvaluationResult, EvaluationResultIdentifier, EvaluationResultQualifier,
-    };
+    use aws_sdk_config::types::{EvaluationResult, EvaluationResultIdentifier, EvaluationResultQualifier};
     use aws_smithy_mocks::{RuleMode, mock, mock_client};
 
     fn stamped(n: usize) -> Vec<Stamped> {
@@ -216,18 +180,11 @@ mod tests {
     async fn chunks_of_at_most_100_with_test_mode() {
         let put = mock!(aws_sdk_config::Client::put_evaluations)
             .match_requests(|r| {
-                r.evaluations().len() <= 100
-                    && r.test_mode() == Some(true)
-                    && r.result_token() == Some("TESTMODE")
+                r.evaluations().len() <= 100 && r.test_mode() == Some(true) && r.result_token() == Some("TESTMODE")
             })
             .then_output(|| PutEvaluationsOutput::builder().build());
         let client = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&put]);
-        assert_eq!(
-            put_evaluations(&client, "TESTMODE", true, &stamped(250), &[])
-                .await
-                .unwrap(),
-            250
-        );
+        assert_eq!(put_evaluations(&client, "TESTMODE", true, &stamped(250), &[]).await.unwrap(), 250);
         assert_eq!(put.num_calls(), 3);
     }
 
@@ -237,12 +194,7 @@ mod tests {
             .match_requests(|r| r.evaluations().is_empty())
             .then_output(|| PutEvaluationsOutput::builder().build());
         let client = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&put]);
-        assert_eq!(
-            put_evaluations(&client, "token", false, &[], &[])
-                .await
-                .unwrap(),
-            0
-        );
+        assert_eq!(put_evaluations(&client, "token", false, &[], &[]).await.unwrap(), 0);
         assert_eq!(put.num_calls(), 1);
     }
 
@@ -252,33 +204,19 @@ mod tests {
         let failed = to_sdk(&first[1]).unwrap();
         let put = mock!(aws_sdk_config::Client::put_evaluations)
             .sequence()
-            .output(move || {
-                PutEvaluationsOutput::builder()
-                    .failed_evaluations(failed.clone())
-                    .build()
-            })
+            .output(move || PutEvaluationsOutput::builder().failed_evaluations(failed.clone()).build())
             .output(|| PutEvaluationsOutput::builder().build())
             .build();
         let client = mock_client!(aws_sdk_config, RuleMode::Sequential, &[&put]);
         let zero = [Duration::ZERO];
-        assert_eq!(
-            put_evaluations(&client, "token", false, &first, &zero)
-                .await
-                .unwrap(),
-            3
-        );
+        assert_eq!(put_evaluations(&client, "token", false, &first, &zero).await.unwrap(), 3);
         assert_eq!(put.num_calls(), 2);
 
         let failed = to_sdk(&first[2]).unwrap();
-        let always = mock!(aws_sdk_config::Client::put_evaluations).then_output(move || {
-            PutEvaluationsOutput::builder()
-                .failed_evaluations(failed.clone())
-                .build()
-        });
+        let always = mock!(aws_sdk_config::Client::put_evaluations)
+            .then_output(move || PutEvaluationsOutput::builder().failed_evaluations(failed.clone()).build());
         let client = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&always]);
-        let err = put_evaluations(&client, "token", false, &first, &zero)
-            .await
-            .unwrap_err();
+        let err = put_evaluations(&client, "token", false, &first, &zero).await.unwrap_err();
         assert_eq!(err.error_type(), "PutEvaluationsFailed");
         assert!(err.to_string().contains("bucket-2"), "{err}");
         assert!(err.to_string().contains("2 were accepted"), "{err}");
@@ -289,25 +227,16 @@ mod tests {
     async fn throttling_is_retried_by_the_client() {
         let throttled = mock!(aws_sdk_config::Client::put_evaluations)
             .sequence()
-            .http_status(
-                400,
-                Some(r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.into()),
-            )
+            .http_status(400, Some(r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.into()))
             .times(2)
             .output(|| PutEvaluationsOutput::builder().build())
             .build();
-        let client = mock_client!(aws_sdk_config, RuleMode::Sequential, &[&throttled], |b| b
-            .retry_config(
-                aws_config::retry::RetryConfig::standard()
-                    .with_max_attempts(5)
-                    .with_initial_backoff(Duration::from_millis(1))
-            ));
-        assert_eq!(
-            put_evaluations(&client, "token", false, &stamped(1), &[])
-                .await
-                .unwrap(),
-            1
-        );
+        let client = mock_client!(aws_sdk_config, RuleMode::Sequential, &[&throttled], |b| b.retry_config(
+            aws_config::retry::RetryConfig::standard()
+                .with_max_attempts(5)
+                .with_initial_backoff(Duration::from_millis(1))
+        ));
+        assert_eq!(put_evaluations(&client, "token", false, &stamped(1), &[]).await.unwrap(), 1);
         assert_eq!(throttled.num_calls(), 3);
     }
 
@@ -315,16 +244,11 @@ mod tests {
     async fn access_denied_names_the_action() {
         let denied = mock!(aws_sdk_config::Client::put_evaluations).then_error(|| {
             PutEvaluationsError::generic(
-                aws_sdk_config::error::ErrorMetadata::builder()
-                    .code("AccessDeniedException")
-                    .message("no")
-                    .build(),
+                aws_sdk_config::error::ErrorMetadata::builder().code("AccessDeniedException").message("no").build(),
             )
         });
         let client = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&denied]);
-        let err = put_evaluations(&client, "token", false, &stamped(1), &[])
-            .await
-            .unwrap_err();
+        let err = put_evaluations(&client, "token", false, &stamped(1), &[]).await.unwrap_err();
         assert_eq!(err.error_type(), "AccessDenied");
         assert!(err.to_string().contains("config:PutEvaluations"), "{err}");
     }
@@ -367,11 +291,7 @@ mod tests {
         let stale = stale_evaluations(&client, "r", &current).await.unwrap();
         let ids: Vec<&str> = stale.iter().map(|e| e.resource_id.as_str()).collect();
         assert_eq!(ids, ["gone", "also-gone"]);
-        assert!(
-            stale
-                .iter()
-                .all(|e| e.compliance == Compliance::NotApplicable)
-        );
+        assert!(stale.iter().all(|e| e.compliance == Compliance::NotApplicable));
         assert_eq!(pages.num_calls(), 2);
     }
 }

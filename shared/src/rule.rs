@@ -24,11 +24,7 @@ pub trait ChangeRule: Sync {
     /// The verdict for one recorded, in-scope, live resource. Deleted, out-of-scope and
     /// not-recorded items never reach this function. An item that cannot be understood is an
     /// error, not a verdict.
-    fn evaluate(
-        &self,
-        item: &ConfigurationItem,
-        params: &Self::Params,
-    ) -> Result<Verdict, RuleError>;
+    fn evaluate(&self, item: &ConfigurationItem, params: &Self::Params) -> Result<Verdict, RuleError>;
 }
 
 /// A rule that runs on a schedule and reads what it needs through the SDK.
@@ -48,12 +44,7 @@ pub trait PeriodicRule: Sync {
 
     /// One evaluation per resource in scope; account-level rules report on
     /// `AWS::::Account` / `scope.account_id`.
-    fn evaluate(
-        &self,
-        facts: &Self::Facts,
-        params: &Self::Params,
-        scope: &Scope,
-    ) -> Vec<Evaluation>;
+    fn evaluate(&self, facts: &Self::Facts, params: &Self::Params, scope: &Scope) -> Vec<Evaluation>;
 }
 
 /// Where and when a periodic evaluation runs.
@@ -70,25 +61,16 @@ pub const ACCOUNT: &str = "AWS::::Account";
 
 /// NOT_APPLICABLE when a change must not be evaluated: the resource left the rule's scope, was
 /// deleted, is not recorded, or is of a type the rule does not evaluate.
-pub fn not_applicable(
-    spec: &RuleSpec,
-    left_scope: bool,
-    status: ItemStatus,
-    resource_type: &str,
-) -> Option<Verdict> {
+pub fn not_applicable(spec: &RuleSpec, left_scope: bool, status: ItemStatus, resource_type: &str) -> Option<Verdict> {
     if left_scope {
-        return Some(Verdict::not_applicable(
-            "The resource is no longer in the scope of this rule.",
-        ));
+        return Some(Verdict::not_applicable("The resource is no longer in the scope of this rule."));
     }
     match status {
         ItemStatus::ResourceDeleted | ItemStatus::ResourceDeletedNotRecorded => {
             return Some(Verdict::not_applicable("The resource was deleted."));
         }
         ItemStatus::ResourceNotRecorded => {
-            return Some(Verdict::not_applicable(
-                "AWS Config does not record this resource's configuration.",
-            ));
+            return Some(Verdict::not_applicable("AWS Config does not record this resource's configuration."));
         }
         ItemStatus::Ok | ItemStatus::ResourceDiscovered => {}
     }

@@ -50,6 +50,9 @@ pub struct Reported {
 
 const LISTED: usize = 1000;
 
+/// `GetComplianceDetailsByConfigRule` accepts rule names of at most 64 characters.
+const MAX_READABLE_RULE_NAME: usize = 64;
+
 struct Invocation<P> {
     event: ConfigEvent,
     params: P,
@@ -69,11 +72,7 @@ async fn prepare<P: FromParams>(
     let event = match parse_event(payload)? {
         Event::Evaluate(event) => *event,
         Event::Unsupported { message_type } => {
-            tracing::warn!(
-                rule = spec.name,
-                message_type,
-                "message type not evaluated by this rule; nothing reported"
-            );
+            tracing::warn!(rule = spec.name, message_type, "message type not evaluated by this rule; nothing reported");
             return Ok(Prepared::Unsupported(Outcome {
                 rule: spec.name.to_owned(),
                 message_type,
@@ -108,19 +107,11 @@ fn scope(event: &ConfigEvent, aws: &Aws, now: DateTime) -> Result<Scope, RuleErr
             ))
         })?
         .to_owned();
-    Ok(Scope {
-        account_id,
-        region: aws.region()?,
-        now,
-    })
+    Ok(Scope { account_id, region: aws.region()?, now })
 }
 
 /// Handles one event for a change-triggered (or hybrid) rule.
-pub async fn handle_change<R: ChangeRule>(
-    rule: &R,
-    accounts: &Accounts,
-    payload: Value,
-) -> Result<Outcome, RuleError> {
+pub async fn handle_change<R: ChangeRule>(rule: &R, accounts: &Accounts, payload: Value) -> Result<Outcome, RuleError> {
     let inv = match prepare::<R::Params>(&R::SPEC, accounts, &payload).await? {
         Prepared::Unsupported(outcome) => return Ok(outcome),
         Prepared::Ready(inv) => inv,
@@ -130,36 +121,18 @@ pub async fn handle_change<R: ChangeRule>(
     match &inv.event.message {
         Message::Change { item, .. } => {
             let evaluation = decide_change(rule, left_scope, item, &inv.params)?;
-            let stamped = vec![Stamped {
-                evaluation,
-                ordering: item.capture_time,
-            }];
+            let stamped = vec![Stamped { evaluation, ordering: item.capture_time }];
             report(&R::SPEC, &inv.event, &config, stamped, None).await
         }
         Message::Oversized { summary } => {
-            let evaluation = match not_applicable(
-                &R::SPEC,
-                left_scope,
-                summary.status,
-                &summary.resource_type,
-            ) {
+            let evaluation = match not_applicable(&R::SPEC, left_scope, summary.status, &summary.resource_type) {
                 Some(verdict) => verdict.on(&summary.resource_type, &summary.resource_id),
-                None => decide_change(
-                    rule,
-                    false,
-                    &fetch_item(&config, summary).await?,
-                    &inv.params,
-                )?,
+                None => decide_change(rule, false, &fetch_item(&config, summary).await?, &inv.params)?,
             };
-            let stamped = vec![Stamped {
-                evaluation,
-                ordering: summary.capture_time,
-            }];
+            let stamped = vec![Stamped { evaluation, ordering: summary.capture_time }];
             report(&R::SPEC, &inv.event, &config, stamped, None).await
         }
-        Message::Scheduled {
-            notification_time, ..
-        } => {
+        Message::Scheduled { notification_time, .. } => {
             if !matches!(R::SPEC.trigger, Trigger::Hybrid(_)) {
                 return Err(wrong_trigger(&R::SPEC, "ScheduledNotification"));
             }
@@ -168,28 +141,15 @@ pub async fn handle_change<R: ChangeRule>(
             let mut undecided = Vec::new();
             for item in &items {
                 match decide_change(rule, false, item, &inv.params) {
-                    Ok(evaluation) => stamped.push(Stamped {
-                        evaluation,
-                        ordering: *notification_time,
-                    }),
+                    Ok(evaluation) => stamped.push(Stamped { evaluation, ordering: *notification_time }),
                     Err(e) => {
                         tracing::error!(rule = R::SPEC.name, resource_id = item.resource_id, error = %e, "resource not evaluated");
                         undecided.push((item.resource_type.clone(), item.resource_id.clone(), e));
                     }
                 }
             }
-            let keep: Vec<(String, String)> = undecided
-                .iter()
-                .map(|(t, id, _)| (t.clone(), id.clone()))
-                .collect();
-            let outcome = report(
-                &R::SPEC,
-                &inv.event,
-                &config,
-                stamped,
-                Some((*notification_time, keep)),
-            )
-            .await?;
+            let keep: Vec<(String, String)> = undecided.iter().map(|(t, id, _)| (t.clone(), id.clone())).collect();
+            let outcome = report(&R::SPEC, &inv.event, &config, stamped, Some((*notification_time, keep))).await?;
             match undecided.into_iter().next() {
                 None => Ok(outcome),
                 Some((_, id, first)) => Err(RuleError::InvalidData(format!(
@@ -211,10 +171,7 @@ pub async fn handle_periodic<R: PeriodicRule>(
         Prepared::Unsupported(outcome) => return Ok(outcome),
         Prepared::Ready(inv) => inv,
     };
-    let Message::Scheduled {
-        notification_time, ..
-    } = &inv.event.message
-    else {
+    let Message::Scheduled { notification_time, .. } = &inv.event.message else {
         return Err(wrong_trigger(&R::SPEC, message_type(&inv.event.message)));
     };
     let scope = scope(&inv.event, &inv.aws, *notification_time)?;
@@ -222,20 +179,10 @@ pub async fn handle_periodic<R: PeriodicRule>(
     let stamped = rule
         .evaluate(&facts, &inv.params, &scope)
         .into_iter()
-        .map(|evaluation| Stamped {
-            evaluation,
-            ordering: *notification_time,
-        })
+        .map(|evaluation| Stamped { evaluation, ordering: *notification_time })
         .collect();
     let config = inv.aws.client(aws_sdk_config::Client::new);
-    report(
-        &R::SPEC,
-        &inv.event,
-        &config,
-        stamped,
-        Some((*notification_time, Vec::new())),
-    )
-    .await
+    report(&R::SPEC, &inv.event, &config, stamped, Some((*notification_time, Vec::new()))).await
 }
 
 fn wrong_trigger(spec: &RuleSpec, message_type: &str) -> RuleError {
@@ -266,14 +213,7 @@ async fn report(
         );
     }
     let test_mode = event.test_mode();
-    let mut reported = put_evaluations(
-        config,
-        &event.result_token,
-        test_mode,
-        &stamped,
-        FAILED_RETRY_DELAYS,
-    )
-    .await?;
+    let mut reported = put_evaluations(config, &event.result_token, test_mode, &stamped, FAILED_RETRY_DELAYS).await?;
     let mut sent = stamped;
     let mut stale_cleared = 0;
     if let Some((ordering, keep)) = cleanup {
@@ -281,28 +221,24 @@ async fn report(
             (_, true) => {
                 tracing::info!(rule = spec.name, "test mode: stale results are not cleared")
             }
-            (None, false) => tracing::warn!(
+            (None, false) => {
+                tracing::warn!(rule = spec.name, "the event has no configRuleName: stale results are not cleared")
+            }
+            (Some(rule_name), false) if rule_name.chars().count() > MAX_READABLE_RULE_NAME => tracing::warn!(
                 rule = spec.name,
-                "the event has no configRuleName: stale results are not cleared"
+                rule_name,
+                "AWS Config's compliance APIs take rule names of at most 64 characters: stale results are not cleared"
             ),
             (Some(rule_name), false) => {
                 let mut current: HashSet<(String, String)> = sent
                     .iter()
-                    .map(|s| {
-                        (
-                            s.evaluation.resource_type.clone(),
-                            s.evaluation.resource_id.clone(),
-                        )
-                    })
+                    .map(|s| (s.evaluation.resource_type.clone(), s.evaluation.resource_id.clone()))
                     .collect();
                 current.extend(keep);
                 let stale: Vec<Stamped> = stale_evaluations(config, rule_name, &current)
                     .await?
                     .into_iter()
-                    .map(|evaluation| Stamped {
-                        evaluation,
-                        ordering,
-                    })
+                    .map(|evaluation| Stamped { evaluation, ordering })
                     .collect();
                 if !stale.is_empty() {
                     for s in &stale {
@@ -314,14 +250,8 @@ async fn report(
                             "stale result cleared"
                         );
                     }
-                    stale_cleared = put_evaluations(
-                        config,
-                        &event.result_token,
-                        false,
-                        &stale,
-                        FAILED_RETRY_DELAYS,
-                    )
-                    .await?;
+                    stale_cleared =
+                        put_evaluations(config, &event.result_token, false, &stale, FAILED_RETRY_DELAYS).await?;
                     reported += stale_cleared;
                     sent.extend(stale);
                 }
@@ -361,20 +291,13 @@ const LAMBDA_ENV: &[&str] = &[
 /// loads the AWS configuration. `None` means there is nothing more to do.
 async fn start(spec: &RuleSpec) -> Result<Option<Accounts>, lambda_runtime::Error> {
     if std::env::args().skip(1).any(|a| a == "--spec") {
-        #[allow(
-            clippy::print_stdout,
-            reason = "--spec prints the rule's deployment facts for xtask"
-        )]
+        #[allow(clippy::print_stdout, reason = "--spec prints the rule's deployment facts for xtask")]
         {
             println!("{}", spec.to_json());
         }
         return Ok(None);
     }
-    let missing: Vec<&str> = LAMBDA_ENV
-        .iter()
-        .copied()
-        .filter(|v| std::env::var_os(v).is_none())
-        .collect();
+    let missing: Vec<&str> = LAMBDA_ENV.iter().copied().filter(|v| std::env::var_os(v).is_none()).collect();
     if !missing.is_empty() {
         return Err(format!(
             "{} is a Lambda function and needs the Lambda runtime environment (missing: {}). \
@@ -395,35 +318,19 @@ async fn start(spec: &RuleSpec) -> Result<Option<Accounts>, lambda_runtime::Erro
 /// text); level from `AWS_LAMBDA_LOG_LEVEL` or `RUST_LOG`, INFO by default.
 fn init_logging() {
     use tracing::subscriber::filter::{EnvFilter, LevelFilter};
-    let level = std::env::var("AWS_LAMBDA_LOG_LEVEL")
-        .or_else(|_| std::env::var("RUST_LOG"))
-        .unwrap_or_default();
+    let level = std::env::var("AWS_LAMBDA_LOG_LEVEL").or_else(|_| std::env::var("RUST_LOG")).unwrap_or_default();
     let level: LevelFilter = level.parse().unwrap_or(LevelFilter::INFO);
-    let filter = EnvFilter::builder()
-        .with_default_directive(level.into())
-        .from_env_lossy();
-    let builder = tracing::subscriber::fmt()
-        .with_target(false)
-        .with_env_filter(filter);
+    let filter = EnvFilter::builder().with_default_directive(level.into()).from_env_lossy();
+    let builder = tracing::subscriber::fmt().with_target(false).with_env_filter(filter);
     let text = std::env::var("AWS_LAMBDA_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("text"));
-    let result = if text {
-        builder.try_init()
-    } else {
-        builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(false)
-            .try_init()
-    };
+    let result =
+        if text { builder.try_init() } else { builder.json().flatten_event(true).with_current_span(false).try_init() };
     if let Err(e) = result {
         eprintln!("logging already initialised: {e}");
     }
 }
 
-async fn logged(
-    rule: &'static str,
-    outcome: Result<Outcome, RuleError>,
-) -> Result<Outcome, RuleError> {
+async fn logged(rule: &'static str, outcome: Result<Outcome, RuleError>) -> Result<Outcome, RuleError> {
     match &outcome {
         Ok(o) => tracing::info!(
             rule,
@@ -445,11 +352,7 @@ pub async fn run_change<R: ChangeRule>(rule: R) -> Result<(), lambda_runtime::Er
     };
     let (rule, accounts) = (&rule, &accounts);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        logged(
-            R::SPEC.name,
-            handle_change(rule, accounts, event.payload).await,
-        )
-        .await
+        logged(R::SPEC.name, handle_change(rule, accounts, event.payload).await).await
     }))
     .await
 }
@@ -461,11 +364,7 @@ pub async fn run_periodic<R: PeriodicRule>(rule: R) -> Result<(), lambda_runtime
     };
     let (rule, accounts) = (&rule, &accounts);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        logged(
-            R::SPEC.name,
-            handle_periodic(rule, accounts, event.payload).await,
-        )
-        .await
+        logged(R::SPEC.name, handle_periodic(rule, accounts, event.payload).await).await
     }))
     .await
 }

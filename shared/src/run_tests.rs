@@ -28,11 +28,7 @@ impl ChangeRule for OpenDoor {
     };
     type Params = crate::NoParams;
 
-    fn evaluate(
-        &self,
-        item: &ConfigurationItem,
-        _: &crate::NoParams,
-    ) -> Result<Verdict, RuleError> {
+    fn evaluate(&self, item: &ConfigurationItem, _: &crate::NoParams) -> Result<Verdict, RuleError> {
         Ok(match item.config("open").and_then(Value::as_bool) {
             Some(true) => Verdict::non_compliant("The door is open. Close it."),
             Some(false) => Verdict::compliant("closed"),
@@ -62,10 +58,7 @@ impl PeriodicRule for Census {
 
     async fn gather(&self, _: &Aws, _: &Threshold, _: &Scope) -> Result<(), RuleError> {
         if self.denied {
-            return Err(RuleError::AccessDenied {
-                action: "iam:ListUsers".into(),
-                message: "not authorized".into(),
-            });
+            return Err(RuleError::AccessDenied { action: "iam:ListUsers".into(), message: "not authorized".into() });
         }
         Ok(())
     }
@@ -109,8 +102,7 @@ fn accounts(rules: &[&Rule]) -> Accounts {
 }
 
 fn any_put() -> Rule {
-    mock!(aws_sdk_config::Client::put_evaluations)
-        .then_output(|| PutEvaluationsOutput::builder().build())
+    mock!(aws_sdk_config::Client::put_evaluations).then_output(|| PutEvaluationsOutput::builder().build())
 }
 
 #[tokio::test]
@@ -125,17 +117,9 @@ async fn change_in_test_mode_reports_one_evaluation_stamped_with_the_capture_tim
                 && e.ordering_timestamp().to_millis().ok() == Some(1_795_168_800_000)
         })
         .then_output(|| PutEvaluationsOutput::builder().build());
-    let outcome = handle_change(
-        &OpenDoor,
-        &accounts(&[&put]),
-        bucket_change(json!(true), "TESTMODE", "{}"),
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        (outcome.status, outcome.test_mode, outcome.reported),
-        ("reported", true, 1)
-    );
+    let outcome =
+        handle_change(&OpenDoor, &accounts(&[&put]), bucket_change(json!(true), "TESTMODE", "{}")).await.unwrap();
+    assert_eq!((outcome.status, outcome.test_mode, outcome.reported), ("reported", true, 1));
     assert_eq!(put.num_calls(), 1);
 }
 
@@ -143,14 +127,9 @@ async fn change_in_test_mode_reports_one_evaluation_stamped_with_the_capture_tim
 async fn unsupported_message_types_report_nothing() {
     let put = any_put();
     let event = json!({"invokingEvent": json!({"messageType": "ConfigurationSnapshotDeliveryCompleted", "s3Bucket": "b"}).to_string(), "resultToken": "t"});
-    let outcome = handle_change(&OpenDoor, &accounts(&[&put]), event)
-        .await
-        .unwrap();
+    let outcome = handle_change(&OpenDoor, &accounts(&[&put]), event).await.unwrap();
     assert_eq!(outcome.status, "unsupported");
-    assert_eq!(
-        outcome.message_type,
-        "ConfigurationSnapshotDeliveryCompleted"
-    );
+    assert_eq!(outcome.message_type, "ConfigurationSnapshotDeliveryCompleted");
     assert_eq!(put.num_calls(), 0);
 }
 
@@ -159,27 +138,15 @@ async fn malformed_events_and_invalid_parameters_are_errors_without_evaluations(
     let put = any_put();
     let accounts = accounts(&[&put]);
     let mut broken = bucket_change(json!(true), "t", "{}");
-    broken["invokingEvent"] = json!(
-        "{\"messageType\": \"ConfigurationItemChangeNotification\", \"configurationItem\": {"
-    );
-    let error = handle_change(&OpenDoor, &accounts, broken)
+    broken["invokingEvent"] =
+        json!("{\"messageType\": \"ConfigurationItemChangeNotification\", \"configurationItem\": {");
+    let error = handle_change(&OpenDoor, &accounts, broken).await.unwrap_err();
+    assert_eq!(error.error_type(), "InvalidEvent");
+    assert!(error.to_string().contains("invokingEvent is not valid JSON"), "{error}");
+
+    let error = handle_change(&OpenDoor, &accounts, bucket_change(json!(true), "t", r#"{"MaxDoors": "many"}"#))
         .await
         .unwrap_err();
-    assert_eq!(error.error_type(), "InvalidEvent");
-    assert!(
-        error
-            .to_string()
-            .contains("invokingEvent is not valid JSON"),
-        "{error}"
-    );
-
-    let error = handle_change(
-        &OpenDoor,
-        &accounts,
-        bucket_change(json!(true), "t", r#"{"MaxDoors": "many"}"#),
-    )
-    .await
-    .unwrap_err();
     assert_eq!(error.error_type(), "InvalidParameterValueException");
     assert!(error.to_string().contains("MaxDoors"), "{error}");
     assert_eq!(put.num_calls(), 0);
@@ -188,13 +155,8 @@ async fn malformed_events_and_invalid_parameters_are_errors_without_evaluations(
 #[tokio::test]
 async fn an_item_the_rule_cannot_read_is_an_error_not_a_verdict() {
     let put = any_put();
-    let error = handle_change(
-        &OpenDoor,
-        &accounts(&[&put]),
-        bucket_change(json!("ajar"), "t", "{}"),
-    )
-    .await
-    .unwrap_err();
+    let error =
+        handle_change(&OpenDoor, &accounts(&[&put]), bucket_change(json!("ajar"), "t", "{}")).await.unwrap_err();
     assert_eq!(error.error_type(), "InvalidData");
     assert_eq!(put.num_calls(), 0);
 }
@@ -203,68 +165,33 @@ async fn an_item_the_rule_cannot_read_is_an_error_not_a_verdict() {
 async fn triggers_that_do_not_match_the_rule_are_refused() {
     let put = any_put();
     let accounts = accounts(&[&put]);
-    let error = handle_change(&OpenDoor, &accounts, scheduled("t", "{}"))
-        .await
-        .unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains("does not evaluate ScheduledNotification"),
-        "{error}"
-    );
-    let error = handle_periodic(
-        &Census { denied: false },
-        &accounts,
-        bucket_change(json!(true), "t", "{}"),
-    )
-    .await
-    .unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains("does not evaluate ConfigurationItemChangeNotification"),
-        "{error}"
-    );
+    let error = handle_change(&OpenDoor, &accounts, scheduled("t", "{}")).await.unwrap_err();
+    assert!(error.to_string().contains("does not evaluate ScheduledNotification"), "{error}");
+    let error =
+        handle_periodic(&Census { denied: false }, &accounts, bucket_change(json!(true), "t", "{}")).await.unwrap_err();
+    assert!(error.to_string().contains("does not evaluate ConfigurationItemChangeNotification"), "{error}");
     assert_eq!(put.num_calls(), 0);
 }
 
 #[tokio::test]
 async fn periodic_results_are_stamped_with_the_notification_time_and_test_mode_skips_cleanup() {
     let put = mock!(aws_sdk_config::Client::put_evaluations)
-        .match_requests(|r| {
-            r.evaluations()[0].ordering_timestamp().to_millis().ok() == Some(1_795_176_000_000)
-        })
+        .match_requests(|r| r.evaluations()[0].ordering_timestamp().to_millis().ok() == Some(1_795_176_000_000))
         .then_output(|| PutEvaluationsOutput::builder().build());
     let cleanup = mock!(aws_sdk_config::Client::get_compliance_details_by_config_rule)
         .then_output(|| aws_sdk_config::operation::get_compliance_details_by_config_rule::GetComplianceDetailsByConfigRuleOutput::builder().build());
-    let outcome = handle_periodic(
-        &Census { denied: false },
-        &accounts(&[&put, &cleanup]),
-        scheduled("TESTMODE", "{}"),
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        outcome.evaluations[0].compliance_resource_type,
-        "AWS::::Account"
-    );
-    assert_eq!(
-        outcome.evaluations[0].compliance_resource_id,
-        "123456789012"
-    );
+    let outcome = handle_periodic(&Census { denied: false }, &accounts(&[&put, &cleanup]), scheduled("TESTMODE", "{}"))
+        .await
+        .unwrap();
+    assert_eq!(outcome.evaluations[0].compliance_resource_type, "AWS::::Account");
+    assert_eq!(outcome.evaluations[0].compliance_resource_id, "123456789012");
     assert_eq!((put.num_calls(), cleanup.num_calls()), (1, 0));
 }
 
 #[tokio::test]
 async fn gather_errors_are_reported_as_errors_never_as_verdicts() {
     let put = any_put();
-    let error = handle_periodic(
-        &Census { denied: true },
-        &accounts(&[&put]),
-        scheduled("t", "{}"),
-    )
-    .await
-    .unwrap_err();
+    let error = handle_periodic(&Census { denied: true }, &accounts(&[&put]), scheduled("t", "{}")).await.unwrap_err();
     assert_eq!(error.error_type(), "AccessDenied");
     assert!(error.to_string().contains("iam:ListUsers"), "{error}");
     assert_eq!(put.num_calls(), 0);
@@ -274,13 +201,8 @@ async fn gather_errors_are_reported_as_errors_never_as_verdicts() {
 async fn the_config_service_linked_role_is_refused_as_execution_role() {
     let put = any_put();
     let params = r#"{"ExecutionRoleName": "AWSServiceRoleForConfig"}"#;
-    let error = handle_periodic(
-        &Census { denied: false },
-        &accounts(&[&put]),
-        scheduled("t", params),
-    )
-    .await
-    .unwrap_err();
+    let error =
+        handle_periodic(&Census { denied: false }, &accounts(&[&put]), scheduled("t", params)).await.unwrap_err();
     assert_eq!(error.error_type(), "AssumeRoleFailed");
     assert_eq!(put.num_calls(), 0);
 }
@@ -300,12 +222,7 @@ async fn deleted_and_out_of_scope_resources_are_not_applicable_without_reading_t
             "configurationItemCaptureTime": "2026-11-20T10:00:00.000Z"}}).to_string(),
         "resultToken": "t"
     });
-    let outcome = handle_change(&OpenDoor, &accounts, oversized_deleted)
-        .await
-        .unwrap();
+    let outcome = handle_change(&OpenDoor, &accounts, oversized_deleted).await.unwrap();
     assert_eq!(outcome.evaluations[0].compliance_type, "NOT_APPLICABLE");
-    assert_eq!(
-        outcome.evaluations[0].annotation.as_deref(),
-        Some("The resource was deleted.")
-    );
+    assert_eq!(outcome.evaluations[0].annotation.as_deref(), Some("The resource was deleted."));
 }

@@ -25,11 +25,7 @@ pub fn parse_timestamp(value: &Value) -> Result<DateTime, String> {
 pub fn parse_rfc3339(text: &str) -> Result<DateTime, String> {
     let text = text.trim();
     let normalised;
-    let text = if text.len() > 10
-        && text.is_char_boundary(10)
-        && text.is_char_boundary(11)
-        && &text[10..11] == " "
-    {
+    let text = if text.len() > 10 && text.is_char_boundary(10) && text.is_char_boundary(11) && &text[10..11] == " " {
         normalised = format!("{}T{}", &text[..10], &text[11..]);
         normalised.as_str()
     } else {
@@ -46,8 +42,7 @@ pub fn days_between(earlier: DateTime, later: DateTime) -> i64 {
 
 /// A timestamp as `2026-11-20T10:00:00Z`, for annotations and logs.
 pub fn format_rfc3339(t: DateTime) -> String {
-    t.fmt(Format::DateTime)
-        .unwrap_or_else(|_| t.secs().to_string())
+    t.fmt(Format::DateTime).unwrap_or_else(|_| t.secs().to_string())
 }
 
 /// Only the date part, `2026-11-20`, for annotations.
@@ -64,32 +59,17 @@ mod tests {
     #[test]
     fn accepts_the_shapes_config_and_iam_use() {
         let z = parse_timestamp(&json!("2026-11-20T10:00:00.000Z")).unwrap();
-        assert_eq!(
-            parse_timestamp(&json!("2026-11-20T10:00:00+00:00")).unwrap(),
-            z
-        );
-        assert_eq!(
-            parse_timestamp(&json!("2026-11-20 10:00:00+00:00")).unwrap(),
-            z
-        );
-        assert_eq!(
-            parse_timestamp(&json!("2026-11-20T12:00:00+02:00")).unwrap(),
-            z
-        );
+        assert_eq!(parse_timestamp(&json!("2026-11-20T10:00:00+00:00")).unwrap(), z);
+        assert_eq!(parse_timestamp(&json!("2026-11-20 10:00:00+00:00")).unwrap(), z);
+        assert_eq!(parse_timestamp(&json!("2026-11-20T12:00:00+02:00")).unwrap(), z);
         assert_eq!(parse_timestamp(&json!(z.secs())).unwrap(), z);
     }
 
     #[test]
     fn rejects_what_is_not_a_timestamp() {
-        for bad in [
-            json!("yesterday"),
-            json!(""),
-            json!("N/A"),
-            json!(true),
-            json!(-1),
-            json!(1e300),
-            json!("2026-11-2é"),
-        ] {
+        for bad in
+            [json!("yesterday"), json!(""), json!("N/A"), json!(true), json!(-1), json!(1e300), json!("2026-11-2é")]
+        {
             assert!(parse_timestamp(&bad).is_err(), "{bad}");
         }
     }

@@ -5,6 +5,7 @@
 //! - `demo`: the product's main job on a local emulator: seed a sample account, run every rule,
 //!   print what the AWS Config console would show.
 //! - `emulator [--port N]`: run the emulator in the foreground, for `cargo lambda watch`/`invoke`.
+//! - `bench`: size, start-up, invocation latency and memory of the release rule binaries.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -17,8 +18,9 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("demo") => demo(),
         Some("emulator") => emulator(&args[1..]),
+        Some("bench") => bench(),
         _ => {
-            eprintln!("usage: cargo xtask <test | demo | emulator [--port N]>");
+            eprintln!("usage: cargo xtask <test | demo | emulator [--port N] | bench>");
             return ExitCode::from(2);
         }
     };
@@ -38,11 +40,7 @@ fn step<T>(name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     eprintln!("==> {name}");
     let start = Instant::now();
     let result = f();
-    eprintln!(
-        "<== {name}: {} in {:.1}s",
-        if result.is_ok() { "ok" } else { "FAILED" },
-        start.elapsed().as_secs_f64()
-    );
+    eprintln!("<== {name}: {} in {:.1}s", if result.is_ok() { "ok" } else { "FAILED" }, start.elapsed().as_secs_f64());
     result
 }
 
@@ -58,35 +56,19 @@ fn build_rules() -> Result {
 fn test() -> Result {
     let start = Instant::now();
     step("format", || cargo(&["fmt", "--all", "--check"]))?;
-    step("lints", || {
-        cargo(&[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ])
-    })?;
-    step("unit, fixture, SDK-level and property tests", || {
-        cargo(&["test", "--workspace", "--quiet"])
-    })?;
+    step("lints", || cargo(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]))?;
+    step("unit, fixture, SDK-level and property tests", || cargo(&["test", "--workspace", "--quiet"]))?;
     step("build the rule binaries", build_rules)?;
-    let python = step("install the emulator and test tools (pinned)", || {
-        tools::python_env("e2e", "e2e/requirements.lock")
+    let python =
+        step("install the emulator and test tools (pinned)", || tools::python_env("e2e", "e2e/requirements.lock"))?;
+    step("end-to-end tests (rule binaries, Lambda Runtime API, emulator)", || {
+        let mut cmd = tools::command(
+            &python.join("bin/python").to_string_lossy(),
+            &["-m", "pytest", "-q", "-p", "no:cacheprovider", "e2e"],
+        );
+        cmd.env("PATH", tools::path_with(&python.join("bin")));
+        tools::run(cmd)
     })?;
-    step(
-        "end-to-end tests (rule binaries, Lambda Runtime API, emulator)",
-        || {
-            let mut cmd = tools::command(
-                &python.join("bin/python").to_string_lossy(),
-                &["-m", "pytest", "-q", "-p", "no:cacheprovider", "e2e"],
-            );
-            cmd.env("PATH", tools::path_with(&python.join("bin")));
-            tools::run(cmd)
-        },
-    )?;
     eprintln!("all checks passed in {:.1}s", start.elapsed().as_secs_f64());
     Ok(())
 }
@@ -94,10 +76,7 @@ fn test() -> Result {
 fn demo() -> Result {
     step("build the rule binaries", build_rules)?;
     let python = tools::python_env("e2e", "e2e/requirements.lock")?;
-    tools::run(tools::command(
-        &python.join("bin/python").to_string_lossy(),
-        &["e2e/demo.py"],
-    ))
+    tools::run(tools::command(&python.join("bin/python").to_string_lossy(), &["e2e/demo.py"]))
 }
 
 fn emulator(args: &[String]) -> Result {
@@ -107,8 +86,11 @@ fn emulator(args: &[String]) -> Result {
         _ => return Err("usage: cargo xtask emulator [--port N]".into()),
     };
     let python = tools::python_env("e2e", "e2e/requirements.lock")?;
-    tools::run(tools::command(
-        &python.join("bin/python").to_string_lossy(),
-        &["e2e/emulator.py", "--port", &port],
-    ))
+    tools::run(tools::command(&python.join("bin/python").to_string_lossy(), &["e2e/emulator.py", "--port", &port]))
+}
+
+fn bench() -> Result {
+    step("build the rule binaries (release)", || cargo(&["build", "--release", "--workspace", "--bins"]))?;
+    let python = tools::python_env("e2e", "e2e/requirements.lock")?;
+    tools::run(tools::command(&python.join("bin/python").to_string_lossy(), &["e2e/bench.py", "release"]))
 }

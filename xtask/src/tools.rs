@@ -7,10 +7,7 @@ use crate::Result;
 
 /// The workspace root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
 pub fn command(program: &str, args: &[&str]) -> Command {
@@ -20,32 +17,20 @@ pub fn command(program: &str, args: &[&str]) -> Command {
 }
 
 pub fn run(mut cmd: Command) -> Result {
-    let status = cmd
-        .status()
-        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{cmd:?} failed with {status}"))
-    }
+    let status = cmd.status().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{cmd:?} failed with {status}")) }
 }
 
 /// `PATH` with `dir` in front.
 pub fn path_with(dir: &Path) -> std::ffi::OsString {
     let mut paths = vec![dir.to_path_buf()];
-    paths.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
+    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
     std::env::join_paths(paths).unwrap_or_default()
 }
 
 fn python() -> Result<String> {
     for candidate in ["python3", "python"] {
-        if Command::new(candidate)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
+        if Command::new(candidate).arg("--version").output().is_ok_and(|o| o.status.success()) {
             return Ok(candidate.to_owned());
         }
     }
@@ -56,29 +41,20 @@ fn python() -> Result<String> {
 /// `pip freeze` file). It is rebuilt when the lock file changes.
 pub fn python_env(name: &str, lock: &str) -> Result<PathBuf> {
     let dir = root().join(".tools").join(name);
-    let wanted = std::fs::read_to_string(root().join(lock))
-        .map_err(|e| format!("cannot read {lock}: {e}"))?;
+    let wanted = std::fs::read_to_string(root().join(lock)).map_err(|e| format!("cannot read {lock}: {e}"))?;
     let stamp = dir.join("installed.lock");
     if std::fs::read_to_string(&stamp).is_ok_and(|have| have == wanted) {
         return Ok(dir);
     }
     eprintln!("installing {lock} into .tools/{name}");
     if dir.exists() {
-        std::fs::remove_dir_all(&dir)
-            .map_err(|e| format!("cannot remove {}: {e}", dir.display()))?;
+        std::fs::remove_dir_all(&dir).map_err(|e| format!("cannot remove {}: {e}", dir.display()))?;
     }
     run(command(&python()?, &["-m", "venv", &dir.to_string_lossy()]))?;
     let pip = dir.join("bin/pip");
     run(command(
         &pip.to_string_lossy(),
-        &[
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-deps",
-            "-r",
-            lock,
-        ],
+        &["install", "--quiet", "--disable-pip-version-check", "--no-deps", "-r", lock],
     ))?;
     std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
     Ok(dir)

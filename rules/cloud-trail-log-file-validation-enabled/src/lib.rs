@@ -74,9 +74,7 @@ impl PeriodicRule for CloudTrailLogFileValidationEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_cloudtrail::operation::describe_trails::{
-        DescribeTrailsError, DescribeTrailsOutput,
-    };
+    use aws_sdk_cloudtrail::operation::describe_trails::{DescribeTrailsError, DescribeTrailsOutput};
     use aws_smithy_mocks::{RuleMode, mock, mock_client};
     use shared::testing::{assert_evaluation, find, periodic};
 
@@ -86,9 +84,7 @@ mod tests {
             .home_region(home)
             .is_multi_region_trail(true)
             .log_file_validation_enabled(validation)
-            .trail_arn(format!(
-                "arn:aws:cloudtrail:{home}:123456789012:trail/{name}"
-            ))
+            .trail_arn(format!("arn:aws:cloudtrail:{home}:123456789012:trail/{name}"))
             .build()
     }
 
@@ -102,8 +98,7 @@ mod tests {
 
     #[test]
     fn scenario_1_compliant_with_validation() {
-        let evaluations =
-            periodic(&CloudTrailLogFileValidationEnabled, "scheduled", &trails()).unwrap();
+        let evaluations = periodic(&CloudTrailLogFileValidationEnabled, "scheduled", &trails()).unwrap();
         let e = find(&evaluations, "management-events");
         assert_eq!(e.resource_type, "AWS::CloudTrail::Trail");
         assert_evaluation(e, Compliance::Compliant, &["management-events"]);
@@ -111,8 +106,7 @@ mod tests {
 
     #[test]
     fn scenario_2_non_compliant_without_validation() {
-        let evaluations =
-            periodic(&CloudTrailLogFileValidationEnabled, "scheduled", &trails()).unwrap();
+        let evaluations = periodic(&CloudTrailLogFileValidationEnabled, "scheduled", &trails()).unwrap();
         assert_evaluation(
             find(&evaluations, "legacy-trail"),
             Compliance::NonCompliant,
@@ -122,37 +116,25 @@ mod tests {
 
     #[test]
     fn scenario_3_trails_homed_elsewhere_are_not_evaluated_here() {
-        let evaluations =
-            periodic(&CloudTrailLogFileValidationEnabled, "scheduled", &trails()).unwrap();
+        let evaluations = periodic(&CloudTrailLogFileValidationEnabled, "scheduled", &trails()).unwrap();
         assert!(evaluations.iter().all(|e| e.resource_id != "eu-trail"));
         assert_eq!(evaluations.len(), 2);
     }
 
     #[tokio::test]
     async fn scenario_4_no_trail_reports_nothing_and_clears_stale_results() {
-        let none = mock!(aws_sdk_cloudtrail::Client::describe_trails)
-            .then_output(|| DescribeTrailsOutput::builder().build());
+        let none =
+            mock!(aws_sdk_cloudtrail::Client::describe_trails).then_output(|| DescribeTrailsOutput::builder().build());
         let cloudtrail = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, &[&none]);
-        let config = shared::testing::recorded_config_client(
-            vec![],
-            vec![("AWS::CloudTrail::Trail", "deleted-trail")],
-        );
-        let aws = Aws::new(shared::testing::test_sdk_config())
-            .with_client(cloudtrail)
-            .with_client(config);
-        let outcome = shared::testing::handle_periodic_with(
-            &CloudTrailLogFileValidationEnabled,
-            "scheduled-reporting",
-            aws,
-        )
-        .await
-        .unwrap();
+        let config = shared::testing::recorded_config_client(vec![], vec![("AWS::CloudTrail::Trail", "deleted-trail")]);
+        let aws = Aws::new(shared::testing::test_sdk_config()).with_client(cloudtrail).with_client(config);
+        let outcome =
+            shared::testing::handle_periodic_with(&CloudTrailLogFileValidationEnabled, "scheduled-reporting", aws)
+                .await
+                .unwrap();
         assert_eq!(outcome.stale_cleared, 1);
         assert_eq!(outcome.evaluations.len(), 1);
-        assert_eq!(
-            outcome.evaluations[0].compliance_resource_id,
-            "deleted-trail"
-        );
+        assert_eq!(outcome.evaluations[0].compliance_resource_id, "deleted-trail");
         assert_eq!(outcome.evaluations[0].compliance_type, "NOT_APPLICABLE");
     }
 
@@ -165,39 +147,19 @@ mod tests {
         };
         let own = mock!(aws_sdk_cloudtrail::Client::describe_trails)
             .match_requests(|r| r.include_shadow_trails() == Some(false))
-            .then_output(|| {
-                DescribeTrailsOutput::builder()
-                    .trail_list(trail("t", "us-east-1", true))
-                    .build()
-            });
+            .then_output(|| DescribeTrailsOutput::builder().trail_list(trail("t", "us-east-1", true)).build());
         let cloudtrail = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, &[&own]);
         let aws = Aws::new(shared::testing::test_sdk_config()).with_client(cloudtrail);
-        assert_eq!(
-            CloudTrailLogFileValidationEnabled
-                .gather(&aws, &NoParams, &scope)
-                .await
-                .unwrap()
-                .len(),
-            1
-        );
+        assert_eq!(CloudTrailLogFileValidationEnabled.gather(&aws, &NoParams, &scope).await.unwrap().len(), 1);
 
         let denied = mock!(aws_sdk_cloudtrail::Client::describe_trails).then_error(|| {
             DescribeTrailsError::generic(
-                aws_sdk_cloudtrail::error::ErrorMetadata::builder()
-                    .code("AccessDeniedException")
-                    .message("no")
-                    .build(),
+                aws_sdk_cloudtrail::error::ErrorMetadata::builder().code("AccessDeniedException").message("no").build(),
             )
         });
         let cloudtrail = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, &[&denied]);
         let aws = Aws::new(shared::testing::test_sdk_config()).with_client(cloudtrail);
-        let error = CloudTrailLogFileValidationEnabled
-            .gather(&aws, &NoParams, &scope)
-            .await
-            .unwrap_err();
-        assert!(
-            error.to_string().contains("cloudtrail:DescribeTrails"),
-            "{error}"
-        );
+        let error = CloudTrailLogFileValidationEnabled.gather(&aws, &NoParams, &scope).await.unwrap_err();
+        assert!(error.to_string().contains("cloudtrail:DescribeTrails"), "{error}");
     }
 }

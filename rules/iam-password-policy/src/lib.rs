@@ -65,33 +65,11 @@ impl PeriodicRule for IamPasswordPolicy {
         trigger: Trigger::Periodic(Frequency::TwentyFourHours),
         resource_types: &[ACCOUNT],
         parameters: &[
-            ParamSpec::boolean(
-                "RequireUppercaseCharacters",
-                Some("true"),
-                "Require at least one uppercase letter.",
-            ),
-            ParamSpec::boolean(
-                "RequireLowercaseCharacters",
-                Some("true"),
-                "Require at least one lowercase letter.",
-            ),
-            ParamSpec::boolean(
-                "RequireSymbols",
-                Some("true"),
-                "Require at least one symbol.",
-            ),
-            ParamSpec::boolean(
-                "RequireNumbers",
-                Some("true"),
-                "Require at least one number.",
-            ),
-            ParamSpec::int(
-                "MinimumPasswordLength",
-                Some("14"),
-                6,
-                128,
-                "Minimum password length.",
-            ),
+            ParamSpec::boolean("RequireUppercaseCharacters", Some("true"), "Require at least one uppercase letter."),
+            ParamSpec::boolean("RequireLowercaseCharacters", Some("true"), "Require at least one lowercase letter."),
+            ParamSpec::boolean("RequireSymbols", Some("true"), "Require at least one symbol."),
+            ParamSpec::boolean("RequireNumbers", Some("true"), "Require at least one number."),
+            ParamSpec::int("MinimumPasswordLength", Some("14"), 6, 128, "Minimum password length."),
             ParamSpec::int(
                 "PasswordReusePrevention",
                 Some("24"),
@@ -119,12 +97,7 @@ impl PeriodicRule for IamPasswordPolicy {
         let iam = aws.client(aws_sdk_iam::Client::new);
         match iam.get_account_password_policy().send().await {
             Ok(output) => Ok(output.password_policy().cloned()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_no_such_entity_exception()) =>
-            {
-                Ok(None)
-            }
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_no_such_entity_exception()) => Ok(None),
             Err(e) => Err(e).context("iam:GetAccountPasswordPolicy"),
         }
     }
@@ -140,16 +113,8 @@ impl PeriodicRule for IamPasswordPolicy {
         };
         let mut gaps = Vec::new();
         let classes = [
-            (
-                p.require_uppercase,
-                policy.require_uppercase_characters(),
-                "uppercase letters",
-            ),
-            (
-                p.require_lowercase,
-                policy.require_lowercase_characters(),
-                "lowercase letters",
-            ),
+            (p.require_uppercase, policy.require_uppercase_characters(), "uppercase letters"),
+            (p.require_lowercase, policy.require_lowercase_characters(), "lowercase letters"),
             (p.require_symbols, policy.require_symbols(), "symbols"),
             (p.require_numbers, policy.require_numbers(), "numbers"),
         ];
@@ -160,47 +125,31 @@ impl PeriodicRule for IamPasswordPolicy {
         }
         let length = policy.minimum_password_length().map(i64::from).unwrap_or(6);
         if length < p.minimum_length {
-            gaps.push(format!(
-                "minimum length is {length}, needs {}",
-                p.minimum_length
-            ));
+            gaps.push(format!("minimum length is {length}, needs {}", p.minimum_length));
         }
         match policy.password_reuse_prevention().map(i64::from) {
-            None => gaps.push(format!(
-                "allows password reuse, needs {} remembered",
-                p.reuse_prevention
-            )),
-            Some(n) if n < p.reuse_prevention => gaps.push(format!(
-                "remembers {n} passwords, needs {}",
-                p.reuse_prevention
-            )),
+            None => gaps.push(format!("allows password reuse, needs {} remembered", p.reuse_prevention)),
+            Some(n) if n < p.reuse_prevention => {
+                gaps.push(format!("remembers {n} passwords, needs {}", p.reuse_prevention))
+            }
             Some(_) => {}
         }
         if let Some(max_age) = p.max_age {
             match policy.max_password_age().map(i64::from).filter(|d| *d > 0) {
-                None => gaps.push(format!(
-                    "passwords never expire, need at most {max_age} days"
-                )),
-                Some(days) if days > max_age => gaps.push(format!(
-                    "passwords expire after {days} days, need at most {max_age}"
-                )),
+                None => gaps.push(format!("passwords never expire, need at most {max_age} days")),
+                Some(days) if days > max_age => {
+                    gaps.push(format!("passwords expire after {days} days, need at most {max_age}"))
+                }
                 Some(_) => {}
             }
         }
         let evaluation = if gaps.is_empty() {
-            Evaluation::compliant(
-                ACCOUNT,
-                account,
-                "The IAM password policy meets every requirement of this rule.",
-            )
+            Evaluation::compliant(ACCOUNT, account, "The IAM password policy meets every requirement of this rule.")
         } else {
             Evaluation::non_compliant(
                 ACCOUNT,
                 account,
-                format!(
-                    "The IAM password policy {}. Update it in IAM account settings.",
-                    gaps.join("; ")
-                ),
+                format!("The IAM password policy {}. Update it in IAM account settings.", gaps.join("; ")),
             )
         };
         vec![evaluation]
@@ -217,12 +166,7 @@ mod tests {
     use aws_smithy_mocks::{RuleMode, mock, mock_client};
     use shared::testing::{assert_evaluation, periodic};
 
-    fn policy(
-        length: i32,
-        reuse: Option<i32>,
-        max_age: Option<i32>,
-        classes: bool,
-    ) -> Option<PasswordPolicy> {
+    fn policy(length: i32, reuse: Option<i32>, max_age: Option<i32>, classes: bool) -> Option<PasswordPolicy> {
         Some(
             PasswordPolicy::builder()
                 .minimum_password_length(length)
@@ -239,10 +183,7 @@ mod tests {
     fn only(evaluations: Vec<Evaluation>) -> Evaluation {
         assert_eq!(evaluations.len(), 1);
         let e = evaluations.into_iter().next().unwrap();
-        assert_eq!(
-            (e.resource_type.as_str(), e.resource_id.as_str()),
-            (ACCOUNT, "123456789012")
-        );
+        assert_eq!((e.resource_type.as_str(), e.resource_id.as_str()), (ACCOUNT, "123456789012"));
         e
     }
 
@@ -257,127 +198,47 @@ mod tests {
 
     #[test]
     fn scenario_2_compliant_when_every_requirement_is_met() {
-        let e = only(
-            periodic(
-                &IamPasswordPolicy,
-                "scheduled",
-                &policy(14, Some(24), Some(90), true),
-            )
-            .unwrap(),
-        );
+        let e = only(periodic(&IamPasswordPolicy, "scheduled", &policy(14, Some(24), Some(90), true)).unwrap());
         assert_evaluation(&e, Compliance::Compliant, &[]);
     }
 
     #[test]
     fn scenario_3_non_compliant_when_too_short() {
-        let e = only(
-            periodic(
-                &IamPasswordPolicy,
-                "scheduled",
-                &policy(8, Some(24), Some(90), true),
-            )
-            .unwrap(),
-        );
-        assert_evaluation(
-            &e,
-            Compliance::NonCompliant,
-            &["minimum length is 8, needs 14"],
-        );
+        let e = only(periodic(&IamPasswordPolicy, "scheduled", &policy(8, Some(24), Some(90), true)).unwrap());
+        assert_evaluation(&e, Compliance::NonCompliant, &["minimum length is 8, needs 14"]);
     }
 
     #[test]
     fn scenario_4_non_compliant_when_reuse_is_allowed() {
-        let e = only(
-            periodic(
-                &IamPasswordPolicy,
-                "scheduled",
-                &policy(14, Some(5), Some(90), true),
-            )
-            .unwrap(),
-        );
-        assert_evaluation(
-            &e,
-            Compliance::NonCompliant,
-            &["remembers 5 passwords, needs 24"],
-        );
-        let e = only(
-            periodic(
-                &IamPasswordPolicy,
-                "scheduled",
-                &policy(14, None, Some(90), true),
-            )
-            .unwrap(),
-        );
+        let e = only(periodic(&IamPasswordPolicy, "scheduled", &policy(14, Some(5), Some(90), true)).unwrap());
+        assert_evaluation(&e, Compliance::NonCompliant, &["remembers 5 passwords, needs 24"]);
+        let e = only(periodic(&IamPasswordPolicy, "scheduled", &policy(14, None, Some(90), true)).unwrap());
         assert_evaluation(&e, Compliance::NonCompliant, &["allows password reuse"]);
     }
 
     #[test]
     fn scenario_5_non_compliant_when_passwords_expire_too_late_or_never() {
-        let e = only(
-            periodic(
-                &IamPasswordPolicy,
-                "scheduled",
-                &policy(14, Some(24), None, true),
-            )
-            .unwrap(),
-        );
+        let e = only(periodic(&IamPasswordPolicy, "scheduled", &policy(14, Some(24), None, true)).unwrap());
         assert_evaluation(&e, Compliance::NonCompliant, &["never expire"]);
-        let e = only(
-            periodic(
-                &IamPasswordPolicy,
-                "scheduled",
-                &policy(14, Some(24), Some(180), true),
-            )
-            .unwrap(),
-        );
-        assert_evaluation(
-            &e,
-            Compliance::NonCompliant,
-            &["after 180 days, need at most 90"],
-        );
+        let e = only(periodic(&IamPasswordPolicy, "scheduled", &policy(14, Some(24), Some(180), true)).unwrap());
+        assert_evaluation(&e, Compliance::NonCompliant, &["after 180 days, need at most 90"]);
     }
 
     #[test]
     fn scenario_6_non_compliant_when_a_character_class_is_missing() {
-        let e = only(
-            periodic(
-                &IamPasswordPolicy,
-                "scheduled",
-                &policy(14, Some(24), Some(90), false),
-            )
-            .unwrap(),
-        );
+        let e = only(periodic(&IamPasswordPolicy, "scheduled", &policy(14, Some(24), Some(90), false)).unwrap());
         assert_evaluation(
             &e,
             Compliance::NonCompliant,
-            &[
-                "uppercase letters",
-                "lowercase letters",
-                "symbols",
-                "numbers",
-            ],
+            &["uppercase letters", "lowercase letters", "symbols", "numbers"],
         );
     }
 
     #[test]
     fn scenario_7_compliant_with_cis_parameters() {
-        let e = only(
-            periodic(
-                &IamPasswordPolicy,
-                "cis-parameters",
-                &policy(14, Some(24), None, false),
-            )
-            .unwrap(),
-        );
+        let e = only(periodic(&IamPasswordPolicy, "cis-parameters", &policy(14, Some(24), None, false)).unwrap());
         assert_evaluation(&e, Compliance::Compliant, &[]);
-        let e = only(
-            periodic(
-                &IamPasswordPolicy,
-                "cis-parameters",
-                &policy(12, Some(24), None, false),
-            )
-            .unwrap(),
-        );
+        let e = only(periodic(&IamPasswordPolicy, "cis-parameters", &policy(12, Some(24), None, false)).unwrap());
         assert_evaluation(&e, Compliance::NonCompliant, &["minimum length is 12"]);
     }
 
@@ -385,10 +246,7 @@ mod tests {
     fn scenario_8_invalid_parameter_is_an_error() {
         let error = periodic(&IamPasswordPolicy, "invalid-parameter", &None).unwrap_err();
         assert_eq!(error.error_type(), "InvalidParameterValueException");
-        assert!(
-            error.to_string().contains("MinimumPasswordLength"),
-            "{error}"
-        );
+        assert!(error.to_string().contains("MinimumPasswordLength"), "{error}");
     }
 
     fn aws_with(iam: aws_sdk_iam::Client) -> Aws {
@@ -408,18 +266,11 @@ mod tests {
         let params = shared::testing::params::<IamPasswordPolicy>("scheduled").unwrap();
         let found = mock!(aws_sdk_iam::Client::get_account_password_policy).then_output(|| {
             GetAccountPasswordPolicyOutput::builder()
-                .password_policy(
-                    PasswordPolicy::builder()
-                        .minimum_password_length(20)
-                        .build(),
-                )
+                .password_policy(PasswordPolicy::builder().minimum_password_length(20).build())
                 .build()
         });
         let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&found]);
-        let facts = IamPasswordPolicy
-            .gather(&aws_with(iam), &params, &scope())
-            .await
-            .unwrap();
+        let facts = IamPasswordPolicy.gather(&aws_with(iam), &params, &scope()).await.unwrap();
         assert_eq!(facts.and_then(|p| p.minimum_password_length()), Some(20));
 
         let none = mock!(aws_sdk_iam::Client::get_account_password_policy).then_error(|| {
@@ -428,31 +279,16 @@ mod tests {
             )
         });
         let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&none]);
-        assert_eq!(
-            IamPasswordPolicy
-                .gather(&aws_with(iam), &params, &scope())
-                .await
-                .unwrap(),
-            None
-        );
+        assert_eq!(IamPasswordPolicy.gather(&aws_with(iam), &params, &scope()).await.unwrap(), None);
 
         let denied = mock!(aws_sdk_iam::Client::get_account_password_policy).then_error(|| {
             GetAccountPasswordPolicyError::generic(
-                aws_sdk_iam::error::ErrorMetadata::builder()
-                    .code("AccessDenied")
-                    .message("not authorized")
-                    .build(),
+                aws_sdk_iam::error::ErrorMetadata::builder().code("AccessDenied").message("not authorized").build(),
             )
         });
         let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&denied]);
-        let error = IamPasswordPolicy
-            .gather(&aws_with(iam), &params, &scope())
-            .await
-            .unwrap_err();
+        let error = IamPasswordPolicy.gather(&aws_with(iam), &params, &scope()).await.unwrap_err();
         assert_eq!(error.error_type(), "AccessDenied");
-        assert!(
-            error.to_string().contains("iam:GetAccountPasswordPolicy"),
-            "{error}"
-        );
+        assert!(error.to_string().contains("iam:GetAccountPasswordPolicy"), "{error}");
     }
 }

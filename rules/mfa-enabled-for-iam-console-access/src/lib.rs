@@ -44,11 +44,7 @@ impl PeriodicRule for MfaEnabledForIamConsoleAccess {
         trigger: Trigger::Periodic(Frequency::TwentyFourHours),
         resource_types: &[USER],
         parameters: &[],
-        iam_actions: &[
-            "iam:GenerateCredentialReport",
-            "iam:GetCredentialReport",
-            "iam:ListUsers",
-        ],
+        iam_actions: &["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListUsers"],
         cis: &["1.9"],
         well_architected: &["SEC-1", "SEC-2"],
     };
@@ -118,17 +114,10 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
 ";
 
     fn facts() -> Facts {
-        let ids = [
-            ("alice", "AIDAALICE0000000001"),
-            ("bob", "AIDABOB000000000002"),
-            ("ci-bot", "AIDACIBOT0000000003"),
-        ];
+        let ids = [("alice", "AIDAALICE0000000001"), ("bob", "AIDABOB000000000002"), ("ci-bot", "AIDACIBOT0000000003")];
         Facts {
             report: CredentialReport::parse(REPORT).unwrap(),
-            user_ids: ids
-                .iter()
-                .map(|(n, id)| ((*n).to_owned(), (*id).to_owned()))
-                .collect(),
+            user_ids: ids.iter().map(|(n, id)| ((*n).to_owned(), (*id).to_owned())).collect(),
         }
     }
 
@@ -138,11 +127,7 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
 
     #[test]
     fn scenario_1_compliant_with_password_and_mfa() {
-        assert_evaluation(
-            find(&evaluations(), "AIDAALICE0000000001"),
-            Compliance::Compliant,
-            &["alice"],
-        );
+        assert_evaluation(find(&evaluations(), "AIDAALICE0000000001"), Compliance::Compliant, &["alice"]);
     }
 
     #[test]
@@ -150,11 +135,7 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
         let evaluations = evaluations();
         let bob = find(&evaluations, "AIDABOB000000000002");
         assert_eq!(bob.resource_type, "AWS::IAM::User");
-        assert_evaluation(
-            bob,
-            Compliance::NonCompliant,
-            &["bob", "no MFA device", "Assign an MFA device"],
-        );
+        assert_evaluation(bob, Compliance::NonCompliant, &["bob", "no MFA device", "Assign an MFA device"]);
     }
 
     #[test]
@@ -175,11 +156,7 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
     fn scenario_5_users_gone_from_iam_are_skipped() {
         let evaluations = evaluations();
         assert_eq!(evaluations.len(), 3);
-        assert!(
-            evaluations
-                .iter()
-                .all(|e| !e.annotation.contains("departed"))
-        );
+        assert!(evaluations.iter().all(|e| !e.annotation.contains("departed")));
     }
 
     fn iam_with(rules: &[&aws_smithy_mocks::Rule]) -> Aws {
@@ -188,20 +165,13 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
     }
 
     fn scope() -> Scope {
-        Scope {
-            account_id: "123456789012".into(),
-            region: "us-east-1".into(),
-            now: DateTime::from_secs(1_795_168_800),
-        }
+        Scope { account_id: "123456789012".into(), region: "us-east-1".into(), now: DateTime::from_secs(1_795_168_800) }
     }
 
     #[tokio::test]
     async fn scenario_6_gather_reads_the_report_and_all_user_pages() {
-        let generate = mock!(aws_sdk_iam::Client::generate_credential_report).then_output(|| {
-            GenerateCredentialReportOutput::builder()
-                .state(ReportStateType::Complete)
-                .build()
-        });
+        let generate = mock!(aws_sdk_iam::Client::generate_credential_report)
+            .then_output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Complete).build());
         let get = mock!(aws_sdk_iam::Client::get_credential_report).then_output(|| {
             GetCredentialReportOutput::builder()
                 .content(Blob::new(REPORT))
@@ -223,20 +193,9 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
         let list = mock!(aws_sdk_iam::Client::list_users)
             .sequence()
             .output(move || {
-                ListUsersOutput::builder()
-                    .users(page_1.clone())
-                    .is_truncated(true)
-                    .marker("m")
-                    .build()
-                    .unwrap()
+                ListUsersOutput::builder().users(page_1.clone()).is_truncated(true).marker("m").build().unwrap()
             })
-            .output(move || {
-                ListUsersOutput::builder()
-                    .users(page_2.clone())
-                    .is_truncated(false)
-                    .build()
-                    .unwrap()
-            })
+            .output(move || ListUsersOutput::builder().users(page_2.clone()).is_truncated(false).build().unwrap())
             .build();
         let facts = MfaEnabledForIamConsoleAccess
             .gather(&iam_with(&[&generate, &get, &list]), &NoParams, &scope())
@@ -251,20 +210,11 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
     async fn scenario_7_access_denied_names_the_permission() {
         let denied = mock!(aws_sdk_iam::Client::generate_credential_report).then_error(|| {
             GenerateCredentialReportError::generic(
-                aws_sdk_iam::error::ErrorMetadata::builder()
-                    .code("AccessDenied")
-                    .message("not authorized")
-                    .build(),
+                aws_sdk_iam::error::ErrorMetadata::builder().code("AccessDenied").message("not authorized").build(),
             )
         });
-        let error = MfaEnabledForIamConsoleAccess
-            .gather(&iam_with(&[&denied]), &NoParams, &scope())
-            .await
-            .unwrap_err();
+        let error = MfaEnabledForIamConsoleAccess.gather(&iam_with(&[&denied]), &NoParams, &scope()).await.unwrap_err();
         assert_eq!(error.error_type(), "AccessDenied");
-        assert!(
-            error.to_string().contains("iam:GenerateCredentialReport"),
-            "{error}"
-        );
+        assert!(error.to_string().contains("iam:GenerateCredentialReport"), "{error}");
     }
 }

@@ -54,10 +54,8 @@ impl ChangeRule for RestrictedSsh {
                 group.label()
             )));
         }
-        let rules: Vec<String> = open
-            .iter()
-            .map(|(p, cidrs)| format!("{} from {}", p.describe(), cidrs.join(" and ")))
-            .collect();
+        let rules: Vec<String> =
+            open.iter().map(|(p, cidrs)| format!("{} from {}", p.describe(), cidrs.join(" and "))).collect();
         Ok(Verdict::non_compliant(format!(
             "Security group {} allows SSH from the internet ({}). Remove the rule or restrict its source to trusted address ranges.",
             group.label(),
@@ -107,11 +105,7 @@ mod tests {
 
     #[test]
     fn scenario_5_non_compliant_port_range_containing_22() {
-        assert_evaluation(
-            &change(&RestrictedSsh, "port-range").unwrap(),
-            Compliance::NonCompliant,
-            &["TCP 0-1024"],
-        );
+        assert_evaluation(&change(&RestrictedSsh, "port-range").unwrap(), Compliance::NonCompliant, &["TCP 0-1024"]);
     }
 
     #[test]
@@ -125,29 +119,17 @@ mod tests {
 
     #[test]
     fn scenario_7_compliant_restricted_sources_and_other_ports() {
-        assert_evaluation(
-            &change(&RestrictedSsh, "restricted-sources").unwrap(),
-            Compliance::Compliant,
-            &[],
-        );
+        assert_evaluation(&change(&RestrictedSsh, "restricted-sources").unwrap(), Compliance::Compliant, &[]);
     }
 
     #[test]
     fn scenario_8_not_applicable_when_deleted() {
-        assert_evaluation(
-            &change(&RestrictedSsh, "deleted").unwrap(),
-            Compliance::NotApplicable,
-            &["deleted"],
-        );
+        assert_evaluation(&change(&RestrictedSsh, "deleted").unwrap(), Compliance::NotApplicable, &["deleted"]);
     }
 
     #[test]
     fn scenario_9_not_applicable_when_out_of_scope() {
-        assert_evaluation(
-            &change(&RestrictedSsh, "left-scope").unwrap(),
-            Compliance::NotApplicable,
-            &["scope"],
-        );
+        assert_evaluation(&change(&RestrictedSsh, "left-scope").unwrap(), Compliance::NotApplicable, &["scope"]);
     }
 
     #[tokio::test]
@@ -161,10 +143,7 @@ mod tests {
         .unwrap();
         assert_eq!(outcome.evaluations.len(), 1);
         assert_eq!(outcome.evaluations[0].compliance_type, "NON_COMPLIANT");
-        assert_eq!(
-            outcome.evaluations[0].compliance_resource_id,
-            "sg-0a1b2c3d4e5f60002"
-        );
+        assert_eq!(outcome.evaluations[0].compliance_resource_id, "sg-0a1b2c3d4e5f60002");
     }
 
     #[tokio::test]
@@ -176,11 +155,8 @@ mod tests {
         )
         .await
         .unwrap();
-        let verdicts: Vec<(&str, &str)> = outcome
-            .evaluations
-            .iter()
-            .map(|e| (e.compliance_resource_id.as_str(), e.compliance_type))
-            .collect();
+        let verdicts: Vec<(&str, &str)> =
+            outcome.evaluations.iter().map(|e| (e.compliance_resource_id.as_str(), e.compliance_type)).collect();
         assert_eq!(
             verdicts,
             [

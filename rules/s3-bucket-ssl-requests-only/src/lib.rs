@@ -30,7 +30,8 @@ use shared::prelude::*;
 
 pub struct S3BucketSslRequestsOnly;
 
-const FIX: &str = "Add a statement that denies s3:* to all principals on the bucket and bucket/* when aws:SecureTransport is false.";
+const FIX: &str =
+    "Add a statement that denies s3:* to all principals on the bucket and bucket/* when aws:SecureTransport is false.";
 
 impl ChangeRule for S3BucketSslRequestsOnly {
     const SPEC: RuleSpec = RuleSpec {
@@ -46,39 +47,23 @@ impl ChangeRule for S3BucketSslRequestsOnly {
     type Params = NoParams;
 
     fn evaluate(&self, item: &ConfigurationItem, _: &NoParams) -> Result<Verdict, RuleError> {
-        let bucket = item
-            .config("name")
-            .and_then(|n| n.as_str())
-            .unwrap_or(&item.resource_id);
-        let policy_text = item
-            .supplementary("BucketPolicy")
-            .and_then(|p| p.get("policyText"))
-            .filter(|t| !t.is_null());
+        let bucket = item.config("name").and_then(|n| n.as_str()).unwrap_or(&item.resource_id);
+        let policy_text = item.supplementary("BucketPolicy").and_then(|p| p.get("policyText")).filter(|t| !t.is_null());
         let Some(policy_text) = policy_text else {
             return Ok(Verdict::non_compliant(format!(
                 "Bucket {bucket} has no bucket policy, so HTTP requests are not denied. {FIX}"
             )));
         };
-        let policy = PolicyDocument::parse(policy_text).map_err(|e| {
-            RuleError::InvalidData(format!("bucket policy of {bucket} cannot be read: {e}"))
-        })?;
-        let arn = item
-            .arn
-            .clone()
-            .unwrap_or_else(|| format!("arn:aws:s3:::{bucket}"));
-        let denials: Vec<&Statement> = policy
-            .statements
-            .iter()
-            .filter(|s| denies_insecure_transport(s))
-            .collect();
+        let policy = PolicyDocument::parse(policy_text)
+            .map_err(|e| RuleError::InvalidData(format!("bucket policy of {bucket} cannot be read: {e}")))?;
+        let arn = item.arn.clone().unwrap_or_else(|| format!("arn:aws:s3:::{bucket}"));
+        let denials: Vec<&Statement> = policy.statements.iter().filter(|s| denies_insecure_transport(s)).collect();
         let bucket_covered = denials.iter().any(|s| s.covers_resource(&arn));
-        let objects_covered = denials
-            .iter()
-            .any(|s| s.covers_resources_under(&format!("{arn}/")));
+        let objects_covered = denials.iter().any(|s| s.covers_resources_under(&format!("{arn}/")));
         Ok(match (bucket_covered, objects_covered) {
-            (true, true) => Verdict::compliant(format!(
-                "The policy of bucket {bucket} denies requests that do not use TLS."
-            )),
+            (true, true) => {
+                Verdict::compliant(format!("The policy of bucket {bucket} denies requests that do not use TLS."))
+            }
             (false, false) => Verdict::non_compliant(format!(
                 "The policy of bucket {bucket} does not deny requests that do not use TLS to everyone for all S3 actions. {FIX}"
             )),
@@ -96,8 +81,7 @@ impl ChangeRule for S3BucketSslRequestsOnly {
 fn denies_insecure_transport(s: &Statement) -> bool {
     let only_secure_transport = match s.conditions.as_slice() {
         [c] => {
-            (c.operator.eq_ignore_ascii_case("Bool")
-                || c.operator.eq_ignore_ascii_case("BoolIfExists"))
+            (c.operator.eq_ignore_ascii_case("Bool") || c.operator.eq_ignore_ascii_case("BoolIfExists"))
                 && c.key == "aws:securetransport"
                 && !c.values.is_empty()
                 && c.values.iter().all(|v| v.eq_ignore_ascii_case("false"))
@@ -124,11 +108,7 @@ mod tests {
 
     #[test]
     fn scenario_2_compliant_when_written_differently() {
-        assert_evaluation(
-            &change(&S3BucketSslRequestsOnly, "compliant-variants").unwrap(),
-            Compliance::Compliant,
-            &[],
-        );
+        assert_evaluation(&change(&S3BucketSslRequestsOnly, "compliant-variants").unwrap(), Compliance::Compliant, &[]);
     }
 
     #[test]
@@ -190,37 +170,20 @@ mod tests {
         let policy = serde_json::json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
             "Resource": ["arn:aws:s3:::example-big-bucket", "arn:aws:s3:::example-big-bucket/*"],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
-        let bucket = Recorded::new(
-            "AWS::S3::Bucket",
-            "example-big-bucket",
-            serde_json::json!({"name": "example-big-bucket"}),
-        )
-        .with_supplementary(
-            "BucketPolicy",
-            serde_json::json!({"policyText": policy.to_string()}),
-        );
+        let bucket =
+            Recorded::new("AWS::S3::Bucket", "example-big-bucket", serde_json::json!({"name": "example-big-bucket"}))
+                .with_supplementary("BucketPolicy", serde_json::json!({"policyText": policy.to_string()}));
         let config = shared::testing::recorded_config_client(vec![bucket], vec![]);
-        let outcome = shared::testing::handle_change_with_config(
-            &S3BucketSslRequestsOnly,
-            "oversized",
-            config,
-        )
-        .await
-        .unwrap();
+        let outcome =
+            shared::testing::handle_change_with_config(&S3BucketSslRequestsOnly, "oversized", config).await.unwrap();
         assert_eq!(outcome.evaluations[0].compliance_type, "COMPLIANT");
-        assert_eq!(
-            outcome.evaluations[0].compliance_resource_id,
-            "example-big-bucket"
-        );
+        assert_eq!(outcome.evaluations[0].compliance_resource_id, "example-big-bucket");
     }
 
     #[test]
     fn scenario_10_unreadable_policy_is_an_error() {
         let error = change(&S3BucketSslRequestsOnly, "malformed-policy").unwrap_err();
         assert_eq!(error.error_type(), "InvalidData");
-        assert!(
-            error.to_string().contains("example-secure-bucket"),
-            "{error}"
-        );
+        assert!(error.to_string().contains("example-secure-bucket"), "{error}");
     }
 }

@@ -1,0 +1,59 @@
+"""Benchmarks of the rule binaries: size, start-up (process spawn to the first poll of the Lambda
+Runtime API), the first and the warm invocation against the emulator, and peak memory.
+
+Run with ``cargo xtask bench`` (release build). Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import statistics
+import sys
+
+import account
+from emulator import Emulator
+from lambda_runtime_api import Function
+
+RUNS = 20
+
+
+def main(profile: str) -> int:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    emu = Emulator()
+    try:
+        account.seed(emu.url)
+        env = account.rule_env(emu.url)
+        print(f"{'rule':<42} {'size':>8} {'start-up (median/p95)':>22} {'1st call':>9} {'warm call':>10} {'peak RSS':>9}")
+        for spec in account.specs(profile):
+            rule = spec["name"]
+            binary = account.binary(rule, profile)
+            startups = []
+            for _ in range(RUNS):
+                with Function(binary, env) as f:
+                    startups.append(f.wait_ready() * 1000)
+            with Function(binary, env) as f:
+                f.wait_ready()
+                first = _timed(f, account.deployment_events(emu.url, spec)[0])
+                warm = statistics.median(_timed(f, account.deployment_events(emu.url, spec)[0]) for _ in range(5))
+                rss = f.rss_kib()
+            startups.sort()
+            p95 = startups[int(len(startups) * 0.95) - 1]
+            size = os.path.getsize(binary) / 1e6
+            print(f"{rule:<42} {size:>6.1f}MB {statistics.median(startups):>9.1f} / {p95:>5.1f} ms {first:>7.1f}ms {warm:>8.1f}ms {rss / 1024 if rss else 0:>7.1f}MB")
+        return 0
+    finally:
+        emu.stop()
+
+
+def _timed(f: Function, event: dict) -> float:
+    import time
+
+    start = time.perf_counter()
+    result = f.invoke(event)
+    assert result.ok, result.error_message
+    return (time.perf_counter() - start) * 1000
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "release"))

@@ -31,7 +31,8 @@ def test_demo_prints_what_the_config_console_would_show():
 
 def test_cargo_lambda_watch_and_invoke_run_a_rule_locally(emulator, sample):
     port = free_port()
-    env = {**os.environ, **account.rule_env(emulator.url)}
+    # cargo finds `cargo-lambda` on PATH; the pinned one sits next to this Python.
+    env = {**os.environ, **account.rule_env(emulator.url), "PATH": os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])}
     watch = subprocess.Popen(
         ["cargo", "lambda", "watch", "--invoke-port", str(port)],
         cwd=account.ROOT,
@@ -64,5 +65,6 @@ def test_cargo_lambda_watch_and_invoke_run_a_rule_locally(emulator, sample):
         assert response["evaluations"][0]["complianceType"] == "NON_COMPLIANT"
         assert any(call["test_mode"] for call in emulator.wire("TESTMODE"))
     finally:
-        os.killpg(watch.pid, signal.SIGTERM)
-        watch.wait(10)
+        if watch.poll() is None:
+            os.killpg(watch.pid, signal.SIGTERM)
+            watch.wait(10)

@@ -24,7 +24,9 @@ impl ChangeRule for Probe {
         parameters: &[],
         iam_actions: &[],
         cis: &[],
+        cis_parameters: &[],
         well_architected: &[],
+        wa_parameters: &[],
     };
     type Params = NoParams;
 

@@ -88,6 +88,11 @@ impl ParamSpec {
         })
     }
 
+    /// Whether a value (as it would arrive on the wire) is acceptable.
+    pub fn check(&self, raw: &str) -> Result<(), ParamError> {
+        self.parse(raw).map(|_| ())
+    }
+
     fn parse(&self, raw: &str) -> Result<ParamValue, ParamError> {
         let raw = raw.trim();
         match self.kind {

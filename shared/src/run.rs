@@ -291,6 +291,10 @@ const LAMBDA_ENV: &[&str] = &[
 /// loads the AWS configuration. `None` means there is nothing more to do.
 async fn start(spec: &RuleSpec) -> Result<Option<Accounts>, lambda_runtime::Error> {
     if std::env::args().skip(1).any(|a| a == "--spec") {
+        let problems = spec.problems();
+        if !problems.is_empty() {
+            return Err(format!("the spec of {} is invalid:\n  {}", spec.name, problems.join("\n  ")).into());
+        }
         #[allow(clippy::print_stdout, reason = "--spec prints the rule's deployment facts for xtask")]
         {
             println!("{}", spec.to_json());

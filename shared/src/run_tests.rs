@@ -24,7 +24,9 @@ impl ChangeRule for OpenDoor {
         parameters: &[ParamSpec::int("MaxDoors", Some("1"), 0, 10, "test")],
         iam_actions: &[],
         cis: &[],
+        cis_parameters: &[],
         well_architected: &[],
+        wa_parameters: &[],
     };
     type Params = crate::NoParams;
 
@@ -51,7 +53,9 @@ impl PeriodicRule for Census {
         parameters: &[],
         iam_actions: &["iam:ListUsers"],
         cis: &[],
+        cis_parameters: &[],
         well_architected: &[],
+        wa_parameters: &[],
     };
     type Params = Threshold;
     type Facts = ();

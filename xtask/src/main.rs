@@ -6,11 +6,18 @@
 //!   print what the AWS Config console would show.
 //! - `emulator [--port N]`: run the emulator in the foreground, for `cargo lambda watch`/`invoke`.
 //! - `bench`: size, start-up, invocation latency and memory of the release rule binaries.
+//! - `sam-build`: the full `sam build` (release, arm64, every function).
+//! - `codegen [--check]`: write (or check) the files generated from the rules' specs: SAM
+//!   template, nested stacks, conformance packs, member-account role, README table.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod codegen;
+#[cfg(test)]
+mod tidy;
 mod tools;
+mod yaml;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -19,8 +26,10 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("emulator") => emulator(&args[1..]),
         Some("bench") => bench(),
+        Some("sam-build") => sam_build(),
+        Some("codegen") => build_rules().and_then(|()| codegen::run(args.get(1).is_some_and(|a| a == "--check"))),
         _ => {
-            eprintln!("usage: cargo xtask <test | demo | emulator [--port N] | bench>");
+            eprintln!("usage: cargo xtask <test | demo | emulator [--port N] | bench | codegen [--check] | sam-build>");
             return ExitCode::from(2);
         }
     };
@@ -59,8 +68,10 @@ fn test() -> Result {
     step("lints", || cargo(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]))?;
     step("unit, fixture, SDK-level and property tests", || cargo(&["test", "--workspace", "--quiet"]))?;
     step("build the rule binaries", build_rules)?;
+    step("generated files are up to date (cargo xtask codegen --check)", || codegen::run(true))?;
     let python =
         step("install the emulator and test tools (pinned)", || tools::python_env("e2e", "e2e/requirements.lock"))?;
+    step("templates: cfn-lint, sam validate --lint, sam build of one function (arm64, debug)", templates)?;
     step("end-to-end tests (rule binaries, Lambda Runtime API, emulator)", || {
         let mut cmd = tools::command(
             &python.join("bin/python").to_string_lossy(),
@@ -71,6 +82,46 @@ fn test() -> Result {
     })?;
     eprintln!("all checks passed in {:.1}s", start.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The generated templates pass cfn-lint and `sam validate --lint`, and SAM's real build method
+/// (rust-cargolambda, arm64, cross-compiled with Zig) builds a function. A debug build keeps this
+/// affordable; `cargo xtask sam-build` runs the full release build.
+fn templates() -> Result {
+    let sam = tools::python_env("sam", "deploy/requirements.lock")?;
+    let bin = sam.join("bin");
+    let tool = |name: &str, args: &[&str]| {
+        let mut cmd = tools::command(&bin.join(name).to_string_lossy(), args);
+        cmd.env("PATH", tools::path_with(&bin)).env("SAM_CLI_TELEMETRY", "0");
+        cmd
+    };
+    let mut lint_args = vec!["template.yaml", "org/member-execution-role.yaml"];
+    let generated = tools::files_matching("stacks", ".yaml")?
+        .into_iter()
+        .chain(tools::files_matching("packs", ".yaml")?)
+        .collect::<Vec<_>>();
+    lint_args.extend(generated.iter().map(String::as_str));
+    tools::run(tool("cfn-lint", &lint_args))?;
+    tools::run(tool("sam", &["validate", "--lint", "--region", "us-east-1"]))?;
+    tools::run(tools::command("rustup", &["target", "add", "aarch64-unknown-linux-gnu"]))?;
+    let mut build = tool(
+        "sam",
+        &["build", "RuleFunctions1/RestrictedSshFunction", "--region", "us-east-1", "--build-dir", ".aws-sam/ci"],
+    );
+    build.env("SAM_BUILD_MODE", "debug");
+    tools::run(build)
+}
+
+/// The full `sam build` (release, arm64, every function), timed.
+fn sam_build() -> Result {
+    let sam = tools::python_env("sam", "deploy/requirements.lock")?;
+    let bin = sam.join("bin");
+    tools::run(tools::command("rustup", &["target", "add", "aarch64-unknown-linux-gnu"]))?;
+    step("sam build (release, arm64, every function)", || {
+        let mut cmd = tools::command(&bin.join("sam").to_string_lossy(), &["build", "--region", "us-east-1"]);
+        cmd.env("PATH", tools::path_with(&bin)).env("SAM_CLI_TELEMETRY", "0");
+        tools::run(cmd)
+    })
 }
 
 fn demo() -> Result {

@@ -59,3 +59,16 @@ pub fn python_env(name: &str, lock: &str) -> Result<PathBuf> {
     std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
     Ok(dir)
 }
+
+/// Files in a folder of the workspace whose names end with `suffix`, as relative paths, sorted.
+pub fn files_matching(dir: &str, suffix: &str) -> Result<Vec<String>> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join(dir))
+        .map_err(|e| format!("cannot list {dir}: {e}"))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(suffix))
+        .map(|name| format!("{dir}/{name}"))
+        .collect();
+    files.sort();
+    Ok(files)
+}

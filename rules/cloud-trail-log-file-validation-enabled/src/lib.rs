@@ -35,7 +35,9 @@ impl PeriodicRule for CloudTrailLogFileValidationEnabled {
         parameters: &[],
         iam_actions: &["cloudtrail:DescribeTrails"],
         cis: &["3.2"],
+        cis_parameters: &[],
         well_architected: &["SEC-6"],
+        wa_parameters: &[],
     };
     type Params = NoParams;
     type Facts = Vec<Trail>;

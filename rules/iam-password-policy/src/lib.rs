@@ -87,7 +87,25 @@ impl PeriodicRule for IamPasswordPolicy {
         ],
         iam_actions: &["iam:GetAccountPasswordPolicy"],
         cis: &["1.7", "1.8"],
+        cis_parameters: &[
+            ("MinimumPasswordLength", "14"),
+            ("PasswordReusePrevention", "24"),
+            ("MaxPasswordAge", "0"),
+            ("RequireUppercaseCharacters", "false"),
+            ("RequireLowercaseCharacters", "false"),
+            ("RequireSymbols", "false"),
+            ("RequireNumbers", "false"),
+        ],
         well_architected: &["SEC-2"],
+        wa_parameters: &[
+            ("MaxPasswordAge", "90"),
+            ("MinimumPasswordLength", "14"),
+            ("PasswordReusePrevention", "24"),
+            ("RequireLowercaseCharacters", "true"),
+            ("RequireNumbers", "true"),
+            ("RequireSymbols", "true"),
+            ("RequireUppercaseCharacters", "true"),
+        ],
     };
     type Params = Params;
     /// The account's custom password policy, if any.

@@ -46,7 +46,9 @@ impl PeriodicRule for MfaEnabledForIamConsoleAccess {
         parameters: &[],
         iam_actions: &["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListUsers"],
         cis: &["1.9"],
+        cis_parameters: &[],
         well_architected: &["SEC-1", "SEC-2"],
+        wa_parameters: &[],
     };
     type Params = NoParams;
     type Facts = Facts;

@@ -41,7 +41,9 @@ impl ChangeRule for RestrictedSsh {
         parameters: &[],
         iam_actions: &[],
         cis: &[],
+        cis_parameters: &[],
         well_architected: &["SEC-5"],
+        wa_parameters: &[],
     };
     type Params = NoParams;
 

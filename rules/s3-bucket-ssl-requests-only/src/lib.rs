@@ -42,7 +42,9 @@ impl ChangeRule for S3BucketSslRequestsOnly {
         parameters: &[],
         iam_actions: &[],
         cis: &["2.1.1"],
+        cis_parameters: &[],
         well_architected: &["SEC-9"],
+        wa_parameters: &[],
     };
     type Params = NoParams;
 

@@ -10,9 +10,10 @@ What it lacks, and what this module adds on top of it:
    ``WIRE``: what the rule binaries sent, as they sent it.
 2. ``GetComplianceDetailsByConfigRule`` (not in moto): pages through the stored results, with
    ``ComplianceTypes``, ``Limit`` (at most 100, default 10) and ``NextToken``, as AWS does.
-3. Security groups in Config's inventory (moto records only S3, IAM roles and policies, SNS):
-   ``ListDiscoveredResources``, ``BatchGetResourceConfig`` and ``GetResourceConfigHistory`` serve
-   ``AWS::EC2::SecurityGroup`` items built from moto's EC2 state in Config's API shape.
+3. More resource types in Config's inventory (moto records only S3, IAM roles and policies,
+   SNS): each module in ``emulator_extensions/`` can register a Config query for a resource type
+   (``ListDiscoveredResources``, ``BatchGetResourceConfig`` and ``GetResourceConfigHistory`` then
+   serve items built from moto's state in Config's API shape), or patch moto in another way.
 4. Timestamps of configuration items as epoch seconds, as the real Config JSON API sends them
    (moto writes them as text, which strict SDKs such as the Rust one refuse).
 
@@ -30,8 +31,10 @@ from typing import Any
 from moto.config import models as config_models
 from moto.config import responses as config_responses
 from moto.config.exceptions import InvalidParameterValueException, InvalidResultTokenException
+import importlib
+import pkgutil
+
 from moto.core.common_models import ConfigQueryModel
-from moto.ec2 import ec2_backends
 from moto.server import ThreadedMotoServer
 
 COMPLIANCE_TYPES = {"COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"}
@@ -141,78 +144,6 @@ def _get_compliance_details_response(self: Any) -> str:
     )
 
 
-def _permissions(rules: list[Any]) -> list[dict[str, Any]]:
-    """moto keeps one rule per source; Config groups them per protocol and port range."""
-    grouped: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
-    for r in rules:
-        key = (r.ip_protocol, r.from_port, r.to_port)
-        p = grouped.setdefault(
-            key,
-            {"ipProtocol": r.ip_protocol, "ipv6Ranges": [], "prefixListIds": [], "userIdGroupPairs": [], "ipv4Ranges": [], "ipRanges": []},
-        )
-        if r.from_port is not None:
-            p["fromPort"], p["toPort"] = r.from_port, r.to_port
-        if r.ip_range.get("CidrIp"):
-            p["ipv4Ranges"].append({"cidrIp": r.ip_range["CidrIp"]})
-            p["ipRanges"].append(r.ip_range["CidrIp"])
-        if r.ip_range.get("CidrIpv6"):
-            p["ipv6Ranges"].append({"cidrIpv6": r.ip_range["CidrIpv6"]})
-        if r.source_group:
-            p["userIdGroupPairs"].append({"groupId": r.source_group.get("GroupId"), "userId": r.owner_id})
-        if r.prefix_list_id:
-            p["prefixListIds"].append({"prefixListId": r.prefix_list_id})
-    return list(grouped.values())
-
-
-class SecurityGroupConfigQuery(ConfigQueryModel[Any]):
-    """AWS::EC2::SecurityGroup in Config's inventory, from moto's EC2 state."""
-
-    def _groups(self, account_id: str, region: str) -> list[Any]:
-        return sorted(self.backends[account_id][region].describe_security_groups(), key=lambda g: g.id)
-
-    def list_config_service_resources(self, account_id: str, partition: str, resource_ids: list[str] | None, resource_name: str | None, limit: int, next_token: str | None, backend_region: str | None = None, resource_region: str | None = None, aggregator: Any = None) -> tuple[list[dict[str, Any]], str | None]:
-        region = backend_region or resource_region or "us-east-1"
-        groups = [g for g in self._groups(account_id, region) if (not resource_ids or g.id in resource_ids) and (not resource_name or g.name == resource_name)]
-        start = int(next_token) if next_token else 0
-        limit = limit or 100
-        page = groups[start : start + limit]
-        token = str(start + limit) if start + limit < len(groups) else None
-        return [{"type": "AWS::EC2::SecurityGroup", "id": g.id, "name": g.name, "region": region} for g in page], token
-
-    def get_config_resource(self, account_id: str, partition: str, resource_id: str, resource_name: str | None = None, backend_region: str | None = None, resource_region: str | None = None) -> dict[str, Any] | None:
-        region = backend_region or resource_region or "us-east-1"
-        group = next((g for g in self._groups(account_id, region) if g.id == resource_id), None)
-        if group is None:
-            return None
-        configuration = {
-            "description": group.description,
-            "groupName": group.name,
-            "ipPermissions": _permissions(group.ingress_rules),
-            "ownerId": account_id,
-            "groupId": group.id,
-            "ipPermissionsEgress": _permissions(group.egress_rules),
-            "vpcId": group.vpc_id,
-        }
-        return {
-            "version": "1.3",
-            "accountId": account_id,
-            "configurationItemCaptureTime": datetime.now().timestamp(),
-            "configurationItemStatus": "OK",
-            "configurationStateId": str(int(datetime.now().timestamp() * 1000)),
-            "arn": group.arn,
-            "resourceType": "AWS::EC2::SecurityGroup",
-            "resourceId": group.id,
-            "resourceName": group.name,
-            "awsRegion": region,
-            "availabilityZone": "Not Applicable",
-            "tags": {},
-            "relatedEvents": [],
-            "relationships": [],
-            "configuration": json.dumps(configuration),
-            "supplementaryConfiguration": {},
-        }
-
-
 class _EpochTimes(ConfigQueryModel[Any]):
     """Wraps one of moto's own config queries so its items carry epoch-second timestamps."""
 
@@ -237,8 +168,59 @@ def install() -> None:
     config_responses.ConfigResponse.get_compliance_details_by_config_rule = _get_compliance_details_response
     for resource_type, query in list(config_models.RESOURCE_MAP.items()):
         config_models.RESOURCE_MAP[resource_type] = _EpochTimes(query)
-    config_models.RESOURCE_MAP["AWS::EC2::SecurityGroup"] = SecurityGroupConfigQuery(ec2_backends)
+    import emulator_extensions
+
+    for module in pkgutil.iter_modules(emulator_extensions.__path__):
+        importlib.import_module(f"emulator_extensions.{module.name}").install()
     backend.e2e_installed = True
+
+
+def register_inventory(resource_type: str, query: ConfigQueryModel[Any]) -> None:
+    """Serves ``resource_type`` from Config's inventory APIs through ``query``."""
+    config_models.RESOURCE_MAP[resource_type] = query
+
+
+def config_item(account_id: str, region: str, resource_type: str, resource_id: str, resource_name: str | None, arn: str | None, configuration: dict[str, Any], supplementary: dict[str, Any] | None = None, tags: dict[str, str] | None = None) -> dict[str, Any]:
+    """A configuration item in Config's API shape (configuration and supplementary values as JSON text)."""
+    now = datetime.now()
+    return {
+        "version": "1.3",
+        "accountId": account_id,
+        "configurationItemCaptureTime": now.timestamp(),
+        "configurationItemStatus": "OK",
+        "configurationStateId": str(int(now.timestamp() * 1000)),
+        "arn": arn,
+        "resourceType": resource_type,
+        "resourceId": resource_id,
+        "resourceName": resource_name,
+        "awsRegion": region,
+        "availabilityZone": "Not Applicable",
+        "tags": tags or {},
+        "relatedEvents": [],
+        "relationships": [],
+        "configuration": json.dumps(configuration),
+        "supplementaryConfiguration": {k: json.dumps(v) for k, v in (supplementary or {}).items()},
+    }
+
+
+class InventoryQuery(ConfigQueryModel[Any]):
+    """A Config query over a list of items: subclasses implement ``items(account_id, region)``,
+    returning (resource id, resource name, configuration item) for every live resource."""
+
+    def items(self, account_id: str, region: str) -> list[tuple[str, str | None, dict[str, Any]]]:
+        raise NotImplementedError
+
+    def list_config_service_resources(self, account_id: str, partition: str, resource_ids: list[str] | None, resource_name: str | None, limit: int, next_token: str | None, backend_region: str | None = None, resource_region: str | None = None, aggregator: Any = None) -> tuple[list[dict[str, Any]], str | None]:
+        region = backend_region or resource_region or "us-east-1"
+        found = [(rid, name, item) for rid, name, item in sorted(self.items(account_id, region), key=lambda t: t[0]) if (not resource_ids or rid in resource_ids) and (not resource_name or name == resource_name)]
+        start = int(next_token) if next_token else 0
+        limit = limit or 100
+        token = str(start + limit) if start + limit < len(found) else None
+        return [{"type": item["resourceType"], "id": rid, "name": name, "region": region} for rid, name, item in found[start : start + limit]], token
+
+    def get_config_resource(self, account_id: str, partition: str, resource_id: str, resource_name: str | None = None, backend_region: str | None = None, resource_region: str | None = None) -> dict[str, Any] | None:
+        region = backend_region or resource_region or "us-east-1"
+        return next((item for rid, _, item in self.items(account_id, region) if rid == resource_id), None)
 
 
 class Emulator:

@@ -280,7 +280,7 @@ bob,arn:aws:iam::123456789012:user/bob,2026-01-01T00:00:00+00:00,false,N/A,N/A,N
         use aws_sdk_iam::operation::get_credential_report::{GetCredentialReportError, GetCredentialReportOutput};
         use aws_sdk_iam::primitives::Blob;
         use aws_sdk_iam::types::ReportStateType;
-        use aws_smithy_mocks::{RuleMode, mock, mock_client};
+        use aws_smithy_mocks::{RuleMode, mock};
         use std::time::Duration;
 
         fn error(code: &str) -> aws_sdk_iam::error::ErrorMetadata {
@@ -300,7 +300,7 @@ bob,arn:aws:iam::123456789012:user/bob,2026-01-01T00:00:00+00:00,false,N/A,N/A,N
                 .error(|| GetCredentialReportError::generic(error("ReportInProgress")))
                 .output(|| GetCredentialReportOutput::builder().content(Blob::new(SAMPLE)).build())
                 .build();
-            let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&generate, &get]);
+            let iam = crate::mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&generate, &get]);
             let report = fetch_with(&iam, &[Duration::ZERO; 3]).await.unwrap();
             assert_eq!(report.rows.len(), 3);
             assert_eq!((generate.num_calls(), get.num_calls()), (3, 2));
@@ -310,7 +310,7 @@ bob,arn:aws:iam::123456789012:user/bob,2026-01-01T00:00:00+00:00,false,N/A,N/A,N
         async fn gives_up_with_a_clear_error_when_the_report_never_completes() {
             let generate = mock!(aws_sdk_iam::Client::generate_credential_report)
                 .then_output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Inprogress).build());
-            let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&generate]);
+            let iam = crate::mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&generate]);
             let error = fetch_with(&iam, &[Duration::ZERO; 2]).await.unwrap_err();
             assert!(error.to_string().contains("did not finish generating"), "{error}");
             assert_eq!(generate.num_calls(), 3);
@@ -320,7 +320,7 @@ bob,arn:aws:iam::123456789012:user/bob,2026-01-01T00:00:00+00:00,false,N/A,N/A,N
         async fn access_denied_names_the_action() {
             let denied = mock!(aws_sdk_iam::Client::generate_credential_report)
                 .then_error(|| GenerateCredentialReportError::generic(error("AccessDenied")));
-            let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&denied]);
+            let iam = crate::mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&denied]);
             let error = fetch_with(&iam, &[]).await.unwrap_err();
             assert_eq!(error.error_type(), "AccessDenied");
             assert!(error.to_string().contains("iam:GenerateCredentialReport"), "{error}");

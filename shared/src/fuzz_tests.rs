@@ -24,9 +24,8 @@ impl ChangeRule for Probe {
         parameters: &[],
         iam_actions: &[],
         cis: &[],
-        cis_parameters: &[],
         well_architected: &[],
-        wa_parameters: &[],
+        ..RuleSpec::DEFAULTS
     };
     type Params = NoParams;
 

@@ -9,11 +9,15 @@
 
 pub mod aws;
 pub mod ci;
+pub mod cloudtrail;
 pub mod credential_report;
 pub mod ec2;
 pub mod error;
 pub mod evaluation;
 pub mod event;
+pub mod filter_pattern;
+pub mod iam;
+pub mod monitoring;
 pub mod params;
 pub mod policy;
 pub mod recorded;

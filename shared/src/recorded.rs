@@ -112,7 +112,7 @@ mod tests {
     use aws_sdk_config::types::{
         BaseConfigurationItem, ConfigurationItem as SdkItem, ConfigurationItemStatus, ResourceIdentifier,
     };
-    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_mocks::{RuleMode, mock};
 
     use crate::ci::ItemStatus;
 
@@ -136,7 +136,7 @@ mod tests {
                     )
                     .build()
             });
-        let client = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&history]);
+        let client = crate::mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&history]);
         let summary = ItemSummary {
             resource_type: "AWS::S3::Bucket".into(),
             resource_id: "big-bucket".into(),
@@ -191,7 +191,7 @@ mod tests {
             }
             b.build()
         });
-        let client = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&list, &batch]);
+        let client = crate::mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&list, &batch]);
         let items = recorded_items(&client, &["AWS::EC2::SecurityGroup"]).await.unwrap();
         assert_eq!(items.len(), 101);
         assert_eq!(batch.num_calls(), 2);

@@ -165,7 +165,7 @@ mod tests {
     use aws_sdk_config::operation::get_compliance_details_by_config_rule::GetComplianceDetailsByConfigRuleOutput;
     use aws_sdk_config::operation::put_evaluations::{PutEvaluationsError, PutEvaluationsOutput};
     use aws_sdk_config::types::{EvaluationResult, EvaluationResultIdentifier, EvaluationResultQualifier};
-    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_mocks::{RuleMode, mock};
 
     fn stamped(n: usize) -> Vec<Stamped> {
         (0..n)
@@ -183,7 +183,7 @@ mod tests {
                 r.evaluations().len() <= 100 && r.test_mode() == Some(true) && r.result_token() == Some("TESTMODE")
             })
             .then_output(|| PutEvaluationsOutput::builder().build());
-        let client = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&put]);
+        let client = crate::mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&put]);
         assert_eq!(put_evaluations(&client, "TESTMODE", true, &stamped(250), &[]).await.unwrap(), 250);
         assert_eq!(put.num_calls(), 3);
     }
@@ -193,7 +193,7 @@ mod tests {
         let put = mock!(aws_sdk_config::Client::put_evaluations)
             .match_requests(|r| r.evaluations().is_empty())
             .then_output(|| PutEvaluationsOutput::builder().build());
-        let client = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&put]);
+        let client = crate::mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&put]);
         assert_eq!(put_evaluations(&client, "token", false, &[], &[]).await.unwrap(), 0);
         assert_eq!(put.num_calls(), 1);
     }
@@ -207,7 +207,7 @@ mod tests {
             .output(move || PutEvaluationsOutput::builder().failed_evaluations(failed.clone()).build())
             .output(|| PutEvaluationsOutput::builder().build())
             .build();
-        let client = mock_client!(aws_sdk_config, RuleMode::Sequential, &[&put]);
+        let client = crate::mock_client!(aws_sdk_config, RuleMode::Sequential, &[&put]);
         let zero = [Duration::ZERO];
         assert_eq!(put_evaluations(&client, "token", false, &first, &zero).await.unwrap(), 3);
         assert_eq!(put.num_calls(), 2);
@@ -215,7 +215,7 @@ mod tests {
         let failed = to_sdk(&first[2]).unwrap();
         let always = mock!(aws_sdk_config::Client::put_evaluations)
             .then_output(move || PutEvaluationsOutput::builder().failed_evaluations(failed.clone()).build());
-        let client = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&always]);
+        let client = crate::mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&always]);
         let err = put_evaluations(&client, "token", false, &first, &zero).await.unwrap_err();
         assert_eq!(err.error_type(), "PutEvaluationsFailed");
         assert!(err.to_string().contains("bucket-2"), "{err}");
@@ -231,7 +231,7 @@ mod tests {
             .times(2)
             .output(|| PutEvaluationsOutput::builder().build())
             .build();
-        let client = mock_client!(aws_sdk_config, RuleMode::Sequential, &[&throttled], |b| b.retry_config(
+        let client = crate::mock_client!(aws_sdk_config, RuleMode::Sequential, &[&throttled], |b| b.retry_config(
             aws_config::retry::RetryConfig::standard()
                 .with_max_attempts(5)
                 .with_initial_backoff(Duration::from_millis(1))
@@ -247,7 +247,7 @@ mod tests {
                 aws_sdk_config::error::ErrorMetadata::builder().code("AccessDeniedException").message("no").build(),
             )
         });
-        let client = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&denied]);
+        let client = crate::mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&denied]);
         let err = put_evaluations(&client, "token", false, &stamped(1), &[]).await.unwrap_err();
         assert_eq!(err.error_type(), "AccessDenied");
         assert!(err.to_string().contains("config:PutEvaluations"), "{err}");
@@ -286,7 +286,7 @@ mod tests {
                     .build()
             })
             .build();
-        let client = mock_client!(aws_sdk_config, RuleMode::Sequential, &[&pages]);
+        let client = crate::mock_client!(aws_sdk_config, RuleMode::Sequential, &[&pages]);
         let current = HashSet::from([("AWS::S3::Bucket".to_owned(), "kept".to_owned())]);
         let stale = stale_evaluations(&client, "r", &current).await.unwrap();
         let ids: Vec<&str> = stale.iter().map(|e| e.resource_id.as_str()).collect();

@@ -1,7 +1,7 @@
 //! The protocol as a whole: event in, `PutEvaluations` out (or a clear error and nothing out).
 
 use aws_sdk_config::operation::put_evaluations::PutEvaluationsOutput;
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, RuleMode, mock};
 use serde_json::{Value, json};
 
 use super::*;
@@ -24,9 +24,8 @@ impl ChangeRule for OpenDoor {
         parameters: &[ParamSpec::int("MaxDoors", Some("1"), 0, 10, "test")],
         iam_actions: &[],
         cis: &[],
-        cis_parameters: &[],
         well_architected: &[],
-        wa_parameters: &[],
+        ..RuleSpec::DEFAULTS
     };
     type Params = crate::NoParams;
 
@@ -53,9 +52,8 @@ impl PeriodicRule for Census {
         parameters: &[],
         iam_actions: &["iam:ListUsers"],
         cis: &[],
-        cis_parameters: &[],
         well_architected: &[],
-        wa_parameters: &[],
+        ..RuleSpec::DEFAULTS
     };
     type Params = Threshold;
     type Facts = ();
@@ -101,7 +99,7 @@ fn scheduled(token: &str, params: &str) -> Value {
 }
 
 fn accounts(rules: &[&Rule]) -> Accounts {
-    let config = mock_client!(aws_sdk_config, RuleMode::MatchAny, rules);
+    let config = crate::mock_client!(aws_sdk_config, RuleMode::MatchAny, rules);
     Accounts::new(Aws::new(test_sdk_config()).with_client(config))
 }
 

@@ -57,6 +57,14 @@ impl Frequency {
     }
 }
 
+/// Another Config rule backed by the same function: its own name, CIS ids and parameter values.
+#[derive(Debug, Clone, Copy)]
+pub struct Variant {
+    pub name: &'static str,
+    pub cis: &'static [&'static str],
+    pub parameters: &'static [(&'static str, &'static str)],
+}
+
 /// The deployment facts of one rule.
 #[derive(Debug, Clone, Copy)]
 pub struct RuleSpec {
@@ -76,6 +84,9 @@ pub struct RuleSpec {
     pub cis: &'static [&'static str],
     /// The parameter values the CIS pack sets (the others take the rule's defaults).
     pub cis_parameters: &'static [(&'static str, &'static str)],
+    /// Further Config rules in the CIS pack backed by this rule's function, each with its own
+    /// name, CIS ids and parameter values (for example the IPv6 instance of a port check).
+    pub cis_variants: &'static [Variant],
     /// Well-Architected Security Pillar questions (`SEC-1` … `SEC-11`) the AWS pack maps the rule
     /// to; the rule is in the Well-Architected pack when there is at least one.
     pub well_architected: &'static [&'static str],
@@ -84,6 +95,21 @@ pub struct RuleSpec {
 }
 
 impl RuleSpec {
+    /// Empty values for the optional fields: `RuleSpec { name: …, …, ..RuleSpec::DEFAULTS }`.
+    pub const DEFAULTS: RuleSpec = RuleSpec {
+        name: "",
+        description: "",
+        trigger: Trigger::Change,
+        resource_types: &[],
+        parameters: &[],
+        iam_actions: &[],
+        cis: &[],
+        cis_parameters: &[],
+        cis_variants: &[],
+        well_architected: &[],
+        wa_parameters: &[],
+    };
+
     /// The machine-readable form printed by `<rule-binary> --spec`.
     pub fn to_json(&self) -> Value {
         let (trigger, frequency) = match self.trigger {
@@ -101,6 +127,11 @@ impl RuleSpec {
             "iam_actions": self.iam_actions,
             "cis": self.cis,
             "cis_parameters": pairs(self.cis_parameters),
+            "cis_variants": self.cis_variants.iter().map(|v| json!({
+                "name": v.name,
+                "cis": v.cis,
+                "parameters": pairs(v.parameters),
+            })).collect::<Vec<_>>(),
             "well_architected": self.well_architected,
             "wa_parameters": pairs(self.wa_parameters),
         })
@@ -170,6 +201,33 @@ impl RuleSpec {
                 problems.push(format!("Well-Architected question {q:?} is not SEC-1 … SEC-11"));
             }
         }
+        for variant in self.cis_variants {
+            let ok = variant.name.len() <= MAX_RULE_NAME
+                && variant.name != self.name
+                && variant.name.starts_with(self.name)
+                && variant.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !ok {
+                problems.push(format!(
+                    "variant {:?} must be a kebab-case name of at most {MAX_RULE_NAME} characters that starts with {:?}",
+                    variant.name, self.name
+                ));
+            }
+            if variant.cis.is_empty() {
+                problems.push(format!("variant {} serves no CIS id", variant.name));
+            }
+            for (name, value) in variant.parameters {
+                match self.parameters.iter().find(|p| p.name == *name) {
+                    None => {
+                        problems.push(format!("variant {} sets {name}, which the rule does not declare", variant.name))
+                    }
+                    Some(p) => {
+                        if let Err(e) = p.check(value) {
+                            problems.push(format!("variant {} value of {name}: {e}", variant.name));
+                        }
+                    }
+                }
+            }
+        }
         if self.cis.is_empty() && !self.cis_parameters.is_empty() {
             problems.push("CIS pack values are set but the rule serves no CIS id".into());
         }
@@ -202,7 +260,7 @@ mod tests {
         cis: &["1.7", "2.1.1"],
         cis_parameters: &[("MinimumPasswordLength", "14")],
         well_architected: &["SEC-2"],
-        wa_parameters: &[],
+        ..RuleSpec::DEFAULTS
     };
 
     #[test]

@@ -163,7 +163,7 @@ pub fn recorded_config_client(items: Vec<Recorded>, previous: Vec<(&str, &str)>)
         BaseConfigurationItem, ConfigurationItem as SdkItem, ConfigurationItemStatus, EvaluationResult,
         EvaluationResultIdentifier, EvaluationResultQualifier, ResourceIdentifier, ResourceType,
     };
-    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_mocks::{RuleMode, mock};
     use aws_smithy_types::DateTime;
     use std::sync::Arc;
 
@@ -247,5 +247,41 @@ pub fn recorded_config_client(items: Vec<Recorded>, previous: Vec<(&str, &str)>)
             }
             out.build()
         });
-    mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&list, &batch, &history, &put, &compliance])
+    crate::mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&list, &batch, &history, &put, &compliance])
+}
+
+/// aws-smithy-mocks, for [`mock_client!`](crate::mock_client).
+pub use aws_smithy_mocks as mocks;
+
+/// A real SDK client whose responses come from `aws-smithy-mocks` rules:
+/// `mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&rule])`, optionally with a last argument
+/// that adjusts the config builder. Unlike aws-smithy-mocks' own macro it needs no `test-util`
+/// feature of the service crate (so tests and binaries share one build of the SDK crates), and
+/// it does not retry unless asked to.
+#[macro_export]
+macro_rules! mock_client {
+    ($aws_crate:ident, $rule_mode:expr, $rules:expr) => {
+        $crate::mock_client!($aws_crate, $rule_mode, $rules, |conf| conf)
+    };
+    ($aws_crate:ident, $rule_mode:expr, $rules:expr, $adjust:expr) => {{
+        let mut interceptor = $crate::testing::mocks::MockResponseInterceptor::new().rule_mode($rule_mode);
+        for rule in $rules {
+            interceptor = interceptor.with_rule(rule);
+        }
+        fn coerce<T: Fn($aws_crate::config::Builder) -> $aws_crate::config::Builder>(f: T) -> T {
+            f
+        }
+        $aws_crate::Client::from_conf(
+            coerce($adjust)(
+                $aws_crate::Config::builder()
+                    .behavior_version($aws_crate::config::BehaviorVersion::latest())
+                    .region($aws_crate::config::Region::new("us-east-1"))
+                    .credentials_provider($aws_crate::config::Credentials::new("test", "test", None, None, "test"))
+                    .retry_config($aws_crate::config::retry::RetryConfig::disabled())
+                    .http_client($crate::testing::mocks::create_mock_http_client())
+                    .interceptor(interceptor),
+            )
+            .build(),
+        )
+    }};
 }

@@ -27,8 +27,26 @@ pub struct Spec {
     pub iam_actions: Vec<String>,
     pub cis: Vec<String>,
     pub cis_parameters: Map<String, Value>,
+    #[serde(default)]
+    pub cis_variants: Vec<Variant>,
     pub well_architected: Vec<String>,
     pub wa_parameters: Map<String, Value>,
+}
+
+/// Another Config rule of the CIS pack backed by the same function.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Variant {
+    pub name: String,
+    pub cis: Vec<String>,
+    pub parameters: Map<String, Value>,
+}
+
+/// One Config rule in a pack: its name, the function behind it, and its parameter values.
+pub struct Entry<'a> {
+    pub rule_name: String,
+    pub spec: &'a Spec,
+    pub cis: Vec<String>,
+    pub values: &'a Map<String, Value>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -46,8 +64,38 @@ pub struct Pack {
     pub name: &'static str,
     pub file: &'static str,
     pub title: &'static str,
-    pub includes: fn(&Spec) -> bool,
-    pub values: fn(&Spec) -> &Map<String, Value>,
+    /// The Config rules a spec contributes to the pack.
+    pub entries: for<'a> fn(&'a Spec) -> Vec<Entry<'a>>,
+}
+
+impl Pack {
+    pub fn all_entries<'a>(&self, specs: &'a [Spec]) -> Vec<Entry<'a>> {
+        specs.iter().flat_map(|s| (self.entries)(s)).collect()
+    }
+}
+
+fn cis_entries(spec: &Spec) -> Vec<Entry<'_>> {
+    let base = (!spec.cis.is_empty()).then(|| Entry {
+        rule_name: spec.name.clone(),
+        spec,
+        cis: spec.cis.clone(),
+        values: &spec.cis_parameters,
+    });
+    base.into_iter()
+        .chain(spec.cis_variants.iter().map(|v| Entry {
+            rule_name: v.name.clone(),
+            spec,
+            cis: v.cis.clone(),
+            values: &v.parameters,
+        }))
+        .collect()
+}
+
+fn wa_entries(spec: &Spec) -> Vec<Entry<'_>> {
+    if spec.well_architected.is_empty() {
+        return Vec::new();
+    }
+    vec![Entry { rule_name: spec.name.clone(), spec, cis: Vec::new(), values: &spec.wa_parameters }]
 }
 
 pub const PACKS: [Pack; 2] = [
@@ -56,16 +104,14 @@ pub const PACKS: [Pack; 2] = [
         name: "CIS-AWS-Foundations-Benchmark-v5",
         file: "packs/cis-aws-foundations-benchmark-v5.yaml",
         title: "CIS Amazon Web Services Foundations Benchmark v5.0.0",
-        includes: |s| !s.cis.is_empty(),
-        values: |s| &s.cis_parameters,
+        entries: cis_entries,
     },
     Pack {
         prefix: "Wa",
         name: "Well-Architected-Security-Pillar",
         file: "packs/well-architected-security-pillar.yaml",
         title: "AWS Well-Architected Framework, Security Pillar",
-        includes: |s| !s.well_architected.is_empty(),
-        values: |s| &s.wa_parameters,
+        entries: wa_entries,
     },
 ];
 
@@ -138,10 +184,10 @@ fn source_details(spec: &Spec) -> Value {
 }
 
 /// `<Rule>Param<Name>`, as AWS's packs name their parameters.
-fn pack_parameter(spec: &Spec, param: &str) -> String {
+fn pack_parameter(rule_name: &str, param: &str) -> String {
     let mut chars = param.chars();
     let capitalized = chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default();
-    format!("{}Param{capitalized}", logical_id(&spec.name))
+    format!("{}Param{capitalized}", logical_id(rule_name))
 }
 
 fn lower_first(s: &str) -> String {
@@ -156,17 +202,17 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-fn rule_description(spec: &Spec) -> String {
-    let mut text = spec.description.clone();
-    if !spec.cis.is_empty() {
-        text.push_str(&format!(" CIS v5.0.0: {}.", spec.cis.join(", ")));
+fn rule_description(entry: &Entry<'_>) -> String {
+    let mut text = entry.spec.description.clone();
+    if !entry.cis.is_empty() {
+        text.push_str(&format!(" CIS v5.0.0: {}.", entry.cis.join(", ")));
     }
     text.chars().take(256).collect()
 }
 
 /// The conformance-pack template of one pack.
 pub fn pack_template(pack: &Pack, specs: &[Spec]) -> Value {
-    let rules: Vec<&Spec> = specs.iter().filter(|s| (pack.includes)(s)).collect();
+    let entries = pack.all_entries(specs);
     let mut parameters = Map::new();
     parameters.insert(
         "LambdaAccountId".into(),
@@ -180,10 +226,11 @@ pub fn pack_template(pack: &Pack, specs: &[Spec]) -> Value {
     conditions
         .insert("hasExecutionRole".into(), json!({"Fn::Not": [{"Fn::Equals": ["", reference("ExecutionRoleName")]}]}));
     let mut resources = Map::new();
-    for spec in &rules {
+    for entry in &entries {
+        let spec = entry.spec;
         let mut input = Map::new();
-        for (name, value) in (pack.values)(spec) {
-            let param = pack_parameter(spec, name);
+        for (name, value) in entry.values {
+            let param = pack_parameter(&entry.rule_name, name);
             parameters.insert(param.clone(), json!({"Type": "String", "Default": value_text(value)}));
             conditions.insert(lower_first(&param), json!({"Fn::Not": [{"Fn::Equals": ["", reference(&param)]}]}));
             input.insert(
@@ -196,8 +243,8 @@ pub fn pack_template(pack: &Pack, specs: &[Spec]) -> Value {
             json!({"Fn::If": ["hasExecutionRole", reference("ExecutionRoleName"), reference("AWS::NoValue")]}),
         );
         let mut properties = Map::new();
-        properties.insert("ConfigRuleName".into(), json!(spec.name));
-        properties.insert("Description".into(), json!(rule_description(spec)));
+        properties.insert("ConfigRuleName".into(), json!(entry.rule_name));
+        properties.insert("Description".into(), json!(rule_description(entry)));
         properties.insert("InputParameters".into(), Value::Object(input));
         if spec.trigger != "periodic" {
             properties.insert("Scope".into(), json!({"ComplianceResourceTypes": spec.resource_types}));
@@ -210,7 +257,8 @@ pub fn pack_template(pack: &Pack, specs: &[Spec]) -> Value {
                 "SourceDetails": source_details(spec),
             }),
         );
-        resources.insert(logical_id(&spec.name), json!({"Type": "AWS::Config::ConfigRule", "Properties": properties}));
+        resources
+            .insert(logical_id(&entry.rule_name), json!({"Type": "AWS::Config::ConfigRule", "Properties": properties}));
     }
     json!({"Parameters": parameters, "Conditions": conditions, "Resources": resources})
 }
@@ -412,16 +460,17 @@ pub fn root_template(specs: &[Spec], stacks: usize, packs: &[(&Pack, String)], w
             json!({"ParameterName": "LambdaAccountId", "ParameterValue": reference("AWS::AccountId")}),
             json!({"ParameterName": "ExecutionRoleName", "ParameterValue": reference("ExecutionRoleName")}),
         ];
-        for spec in specs.iter().filter(|s| (pack.includes)(s)) {
-            for (name, value) in (pack.values)(spec) {
-                let param = pack_parameter(spec, name);
+        for entry in pack.all_entries(specs) {
+            let spec = entry.spec;
+            for (name, value) in entry.values {
+                let param = pack_parameter(&entry.rule_name, name);
                 let root_param = format!("{}{param}", pack.prefix);
                 let description =
                     spec.parameters.iter().find(|p| &p.name == name).map(|p| p.description.clone()).unwrap_or_default();
                 parameters.insert(
                     root_param.clone(),
                     json!({"Type": "String", "Default": value_text(value),
-                    "Description": format!("{} pack, {}: {}", pack.prefix.to_uppercase(), spec.name, description)}),
+                    "Description": format!("{} pack, {}: {}", pack.prefix.to_uppercase(), entry.rule_name, description)}),
                 );
                 inputs.push(json!({"ParameterName": param, "ParameterValue": reference(&root_param)}));
             }
@@ -541,13 +590,15 @@ pub fn readme_table(specs: &[Spec]) -> String {
                 .join(", ")
         };
         let or_dash = |v: &[String]| if v.is_empty() { "–".to_owned() } else { v.join(", ") };
+        let mut cis: Vec<String> = s.cis.clone();
+        cis.extend(s.cis_variants.iter().map(|v| format!("{} as `{}`", v.cis.join(", "), v.name)));
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} | {} |\n",
             s.name,
             trigger,
             s.resource_types.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "),
             params,
-            or_dash(&s.cis),
+            or_dash(&cis),
             or_dash(&s.well_architected)
         ));
     }
@@ -729,6 +780,7 @@ mod tests {
                 .into_iter()
                 .filter(|_| !cis.is_empty())
                 .collect(),
+            cis_variants: Vec::new(),
             well_architected: wa.iter().map(|s| (*s).into()).collect(),
             wa_parameters: Map::new(),
         }
@@ -807,6 +859,26 @@ mod tests {
         assert_eq!(periodic["Source"]["SourceDetails"][0]["MaximumExecutionFrequency"], "TwentyFour_Hours");
         let wa = pack_template(&PACKS[1], &specs);
         assert_eq!(wa["Resources"].as_object().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn variants_are_further_rules_of_the_cis_pack_on_the_same_function() {
+        let mut port_check = spec("port-check", "hybrid", &["5.3"], &[]);
+        port_check.cis_variants.push(Variant {
+            name: "port-check-ipv6".into(),
+            cis: vec!["5.4".into()],
+            parameters: Map::from_iter([("maxAge".to_owned(), json!("7"))]),
+        });
+        let cis = pack_template(&PACKS[0], &[port_check.clone()]);
+        let variant = &cis["Resources"]["PortCheckIpv6"]["Properties"];
+        assert_eq!(variant["ConfigRuleName"], "port-check-ipv6");
+        assert!(variant["Description"].as_str().unwrap().ends_with("CIS v5.0.0: 5.4."));
+        assert!(
+            variant["Source"]["SourceIdentifier"]["Fn::Sub"].as_str().unwrap().ends_with(":function:cfg-port-check")
+        );
+        assert_eq!(cis["Parameters"]["PortCheckIpv6ParamMaxAge"]["Default"], "7");
+        assert_eq!(cis["Parameters"]["PortCheckParamMaxAge"]["Default"], "45");
+        assert!(readme_table(&[port_check]).contains("| 5.3, 5.4 as `port-check-ipv6` |"));
     }
 
     #[test]

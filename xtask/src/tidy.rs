@@ -20,8 +20,11 @@ fn scenarios(lib: &str) -> Vec<u32> {
 }
 
 /// Reads that `shared` makes on a rule's behalf, by the helper the rule calls.
-const SHARED_READS: &[(&str, &[&str])] =
-    &[("credential_report::fetch", &["iam:GenerateCredentialReport", "iam:GetCredentialReport"])];
+const SHARED_READS: &[(&str, &[&str])] = &[
+    ("credential_report::fetch", &["iam:GenerateCredentialReport", "iam:GetCredentialReport"]),
+    ("iam::user_ids", &["iam:ListUsers"]),
+    ("iam::account_summary", &["iam:GetAccountSummary"]),
+];
 
 /// The actions a rule's code calls: `"service:Action"` literals passed to `.context(…)` outside
 /// tests, plus the reads of the shared helpers it uses.

@@ -35,9 +35,8 @@ impl PeriodicRule for CloudTrailLogFileValidationEnabled {
         parameters: &[],
         iam_actions: &["cloudtrail:DescribeTrails"],
         cis: &["3.2"],
-        cis_parameters: &[],
         well_architected: &["SEC-6"],
-        wa_parameters: &[],
+        ..RuleSpec::DEFAULTS
     };
     type Params = NoParams;
     type Facts = Vec<Trail>;
@@ -77,7 +76,7 @@ impl PeriodicRule for CloudTrailLogFileValidationEnabled {
 mod tests {
     use super::*;
     use aws_sdk_cloudtrail::operation::describe_trails::{DescribeTrailsError, DescribeTrailsOutput};
-    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_mocks::{RuleMode, mock};
     use shared::testing::{assert_evaluation, find, periodic};
 
     fn trail(name: &str, home: &str, validation: bool) -> Trail {
@@ -127,7 +126,7 @@ mod tests {
     async fn scenario_4_no_trail_reports_nothing_and_clears_stale_results() {
         let none =
             mock!(aws_sdk_cloudtrail::Client::describe_trails).then_output(|| DescribeTrailsOutput::builder().build());
-        let cloudtrail = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, &[&none]);
+        let cloudtrail = shared::mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, &[&none]);
         let config = shared::testing::recorded_config_client(vec![], vec![("AWS::CloudTrail::Trail", "deleted-trail")]);
         let aws = Aws::new(shared::testing::test_sdk_config()).with_client(cloudtrail).with_client(config);
         let outcome =
@@ -150,7 +149,7 @@ mod tests {
         let own = mock!(aws_sdk_cloudtrail::Client::describe_trails)
             .match_requests(|r| r.include_shadow_trails() == Some(false))
             .then_output(|| DescribeTrailsOutput::builder().trail_list(trail("t", "us-east-1", true)).build());
-        let cloudtrail = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, &[&own]);
+        let cloudtrail = shared::mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, &[&own]);
         let aws = Aws::new(shared::testing::test_sdk_config()).with_client(cloudtrail);
         assert_eq!(CloudTrailLogFileValidationEnabled.gather(&aws, &NoParams, &scope).await.unwrap().len(), 1);
 
@@ -159,7 +158,7 @@ mod tests {
                 aws_sdk_cloudtrail::error::ErrorMetadata::builder().code("AccessDeniedException").message("no").build(),
             )
         });
-        let cloudtrail = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, &[&denied]);
+        let cloudtrail = shared::mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, &[&denied]);
         let aws = Aws::new(shared::testing::test_sdk_config()).with_client(cloudtrail);
         let error = CloudTrailLogFileValidationEnabled.gather(&aws, &NoParams, &scope).await.unwrap_err();
         assert!(error.to_string().contains("cloudtrail:DescribeTrails"), "{error}");

@@ -106,6 +106,7 @@ impl PeriodicRule for IamPasswordPolicy {
             ("RequireSymbols", "true"),
             ("RequireUppercaseCharacters", "true"),
         ],
+        ..RuleSpec::DEFAULTS
     };
     type Params = Params;
     /// The account's custom password policy, if any.
@@ -181,7 +182,7 @@ mod tests {
         GetAccountPasswordPolicyError, GetAccountPasswordPolicyOutput,
     };
     use aws_sdk_iam::types::error::NoSuchEntityException;
-    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_mocks::{RuleMode, mock};
     use shared::testing::{assert_evaluation, periodic};
 
     fn policy(length: i32, reuse: Option<i32>, max_age: Option<i32>, classes: bool) -> Option<PasswordPolicy> {
@@ -287,7 +288,7 @@ mod tests {
                 .password_policy(PasswordPolicy::builder().minimum_password_length(20).build())
                 .build()
         });
-        let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&found]);
+        let iam = shared::mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&found]);
         let facts = IamPasswordPolicy.gather(&aws_with(iam), &params, &scope()).await.unwrap();
         assert_eq!(facts.and_then(|p| p.minimum_password_length()), Some(20));
 
@@ -296,7 +297,7 @@ mod tests {
                 NoSuchEntityException::builder().message("none").build(),
             )
         });
-        let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&none]);
+        let iam = shared::mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&none]);
         assert_eq!(IamPasswordPolicy.gather(&aws_with(iam), &params, &scope()).await.unwrap(), None);
 
         let denied = mock!(aws_sdk_iam::Client::get_account_password_policy).then_error(|| {
@@ -304,7 +305,7 @@ mod tests {
                 aws_sdk_iam::error::ErrorMetadata::builder().code("AccessDenied").message("not authorized").build(),
             )
         });
-        let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&denied]);
+        let iam = shared::mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&denied]);
         let error = IamPasswordPolicy.gather(&aws_with(iam), &params, &scope()).await.unwrap_err();
         assert_eq!(error.error_type(), "AccessDenied");
         assert!(error.to_string().contains("iam:GetAccountPasswordPolicy"), "{error}");

@@ -46,9 +46,8 @@ impl PeriodicRule for MfaEnabledForIamConsoleAccess {
         parameters: &[],
         iam_actions: &["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListUsers"],
         cis: &["1.9"],
-        cis_parameters: &[],
         well_architected: &["SEC-1", "SEC-2"],
-        wa_parameters: &[],
+        ..RuleSpec::DEFAULTS
     };
     type Params = NoParams;
     type Facts = Facts;
@@ -56,7 +55,7 @@ impl PeriodicRule for MfaEnabledForIamConsoleAccess {
     async fn gather(&self, aws: &Aws, _: &NoParams, _: &Scope) -> Result<Facts, RuleError> {
         let iam = aws.client(aws_sdk_iam::Client::new);
         let report = credential_report::fetch(&iam).await?;
-        let user_ids = user_ids(&iam).await?;
+        let user_ids = shared::iam::user_ids(&iam).await?;
         Ok(Facts { report, user_ids })
     }
 
@@ -81,18 +80,6 @@ impl PeriodicRule for MfaEnabledForIamConsoleAccess {
     }
 }
 
-/// User name → user id, for every IAM user.
-pub async fn user_ids(iam: &aws_sdk_iam::Client) -> Result<HashMap<String, String>, RuleError> {
-    let mut ids = HashMap::new();
-    let mut pages = iam.list_users().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        for user in page.context("iam:ListUsers")?.users() {
-            ids.insert(user.user_name().to_owned(), user.user_id().to_owned());
-        }
-    }
-    Ok(ids)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,7 +90,7 @@ mod tests {
     use aws_sdk_iam::operation::list_users::ListUsersOutput;
     use aws_sdk_iam::primitives::{Blob, DateTime};
     use aws_sdk_iam::types::{ReportStateType, User};
-    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_mocks::{RuleMode, mock};
     use shared::testing::{assert_evaluation, find, periodic};
 
     const REPORT: &str = "\
@@ -162,7 +149,7 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
     }
 
     fn iam_with(rules: &[&aws_smithy_mocks::Rule]) -> Aws {
-        let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, rules);
+        let iam = shared::mock_client!(aws_sdk_iam, RuleMode::MatchAny, rules);
         Aws::new(shared::testing::test_sdk_config()).with_client(iam)
     }
 

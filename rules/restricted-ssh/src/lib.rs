@@ -41,9 +41,8 @@ impl ChangeRule for RestrictedSsh {
         parameters: &[],
         iam_actions: &[],
         cis: &[],
-        cis_parameters: &[],
         well_architected: &["SEC-5"],
-        wa_parameters: &[],
+        ..RuleSpec::DEFAULTS
     };
     type Params = NoParams;
 

@@ -42,9 +42,8 @@ impl ChangeRule for S3BucketSslRequestsOnly {
         parameters: &[],
         iam_actions: &[],
         cis: &["2.1.1"],
-        cis_parameters: &[],
         well_architected: &["SEC-9"],
-        wa_parameters: &[],
+        ..RuleSpec::DEFAULTS
     };
     type Params = NoParams;
 

@@ -1,0 +1,1 @@
+//! CloudTrail trails as several rules see them: status, event selectors, management events.

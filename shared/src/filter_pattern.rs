@@ -1,0 +1,2 @@
+//! CloudWatch Logs filter patterns: parsing, and deciding whether one pattern catches every event
+//! another catches.

@@ -159,21 +159,33 @@ def specs(profile: str = "debug") -> list[dict[str, Any]]:
     return [json.loads(subprocess.run([binary(n, profile), "--spec"], check=True, capture_output=True, text=True).stdout) for n in names]
 
 
+def pack_rules(spec: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
+    """The Config rules a rule becomes once the packs are deployed: (rule name, parameters). The
+    CIS pack's instances (with its values, and its variants) when the rule is in it, otherwise the
+    Well-Architected pack's, otherwise the rule with its defaults."""
+    if spec["cis"] or spec["cis_variants"]:
+        rules = [(spec["name"], spec["cis_parameters"])] if spec["cis"] else []
+        return rules + [(v["name"], v["parameters"]) for v in spec["cis_variants"]]
+    return [(spec["name"], spec["wa_parameters"])]
+
+
 def deployment_events(url: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """What AWS Config sends when the rule is deployed: one change notification per recorded
-    resource in scope (change and hybrid rules), or one scheduled notification (periodic rules)."""
-    rule = spec["name"]
-    if spec["trigger"] == "periodic":
-        return [scheduled_event(rule, token(rule))]
+    """What AWS Config sends when the packs are deployed, for each Config rule of this function:
+    one change notification per recorded resource in scope (change and hybrid rules), or one
+    scheduled notification (periodic rules). Each result token names the Config rule."""
     config = client(url, "config")
     events = []
-    for resource_type in spec["resource_types"]:
-        try:
-            ids = [r["resourceId"] for r in config.list_discovered_resources(resourceType=resource_type)["resourceIdentifiers"]]
-        except config.exceptions.ClientError:
-            ids = []
-        for rid in ids:
-            events.append(change_event(rule, recorded_item(url, resource_type, rid), token(rule)))
+    for rule, params in pack_rules(spec):
+        if spec["trigger"] == "periodic":
+            events.append(scheduled_event(rule, token(rule), params))
+            continue
+        for resource_type in spec["resource_types"]:
+            try:
+                ids = [r["resourceId"] for r in config.list_discovered_resources(resourceType=resource_type)["resourceIdentifiers"]]
+            except config.exceptions.ClientError:
+                ids = []
+            for rid in ids:
+                events.append(change_event(rule, recorded_item(url, resource_type, rid), token(rule), params))
     return events
 
 
@@ -243,4 +255,45 @@ def seed(url: str, account: str = ACCOUNT) -> dict[str, Any]:
         ]),
     }
     ids["groups"]["default"] = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]["GroupId"]
+    return ids
+
+
+def seed_demo(url: str) -> dict[str, Any]:
+    """The sample account of ``seed`` plus what the other CIS rules look at: a configuration
+    recorder, contacts, roles and policies, keys, databases, file systems, an instance, flow logs."""
+    ids = seed(url)
+    iam, ec2 = client(url, "iam"), client(url, "ec2")
+    config = client(url, "config")
+    config.put_configuration_recorder(ConfigurationRecorder={"name": "default", "roleARN": f"arn:aws:iam::{ACCOUNT}:role/config-recorder", "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": ids["buckets"]["logs"]})
+    config.start_configuration_recorder(ConfigurationRecorderName="default")
+
+    client(url, "account").put_alternate_contact(AlternateContactType="SECURITY", EmailAddress="security-team@example.com", Name="Security team", PhoneNumber="+1 555 0100", Title="Security")
+
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}]})
+    iam.create_role(RoleName="support", AssumeRolePolicyDocument=trust)
+    iam.attach_role_policy(RoleName="support", PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess")
+    iam.create_role(RoleName="break-glass-admin", AssumeRolePolicyDocument=trust)
+    iam.attach_role_policy(RoleName="break-glass-admin", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    iam.attach_user_policy(UserName="bob", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+
+    kms = client(url, "kms")
+    rotated = kms.create_key(Description="sample rotated key")["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=rotated)
+    kms.create_key(Description="sample key without rotation")
+
+    rds = client(url, "rds")
+    common = {"DBInstanceClass": "db.t3.micro", "MasterUsername": "admin", "MasterUserPassword": "Sample-Passw0rd-123", "AllocatedStorage": 20}
+    rds.create_db_instance(DBInstanceIdentifier="sample-orders-db", Engine="postgres", StorageEncrypted=True, MultiAZ=True, AutoMinorVersionUpgrade=True, PubliclyAccessible=False, **common)
+    rds.create_db_instance(DBInstanceIdentifier="sample-legacy-db", Engine="mysql", StorageEncrypted=False, MultiAZ=False, AutoMinorVersionUpgrade=False, PubliclyAccessible=True, **common)
+
+    efs = client(url, "efs")
+    efs.create_file_system(CreationToken="sample-encrypted", Encrypted=True)
+    efs.create_file_system(CreationToken="sample-plain")
+
+    ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro", MetadataOptions={"HttpTokens": "required"})
+    ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro")
+    ec2.enable_ebs_encryption_by_default()
+    logged = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    ec2.create_flow_logs(ResourceType="VPC", ResourceIds=[logged], TrafficType="ALL", LogDestinationType="s3", LogDestination=f"arn:aws:s3:::{ids['buckets']['logs']}")
     return ids

@@ -23,10 +23,16 @@ def free_port() -> int:
 def test_demo_prints_what_the_config_console_would_show():
     run = subprocess.run([sys.executable, "demo.py"], cwd=account.ROOT / "e2e", capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "restricted-ssh  (hybrid; 2 non-compliant, 2 compliant)" in run.stdout
+    assert "restricted-ssh  (hybrid; 2 non-compliant, 3 compliant)" in run.stdout
+    assert "vpc-sg-port-restriction-check-ipv6  (hybrid; 1 non-compliant, 4 compliant)" in run.stdout
+    assert "rds-storage-encrypted  (change; 1 non-compliant, 1 compliant)" in run.stdout
     assert "iam-password-policy  (periodic; 1 non-compliant)" in run.stdout
     assert "mfa-enabled-for-iam-console-access  (periodic; 1 non-compliant, 1 compliant, 1 not-applicable)" in run.stdout
     assert "NON_COMPLIANT   AWS::S3::Bucket            sample-no-policy-123456789012" in run.stdout
+    assert "CIS AWS Foundations Benchmark v5.0.0 for the sample account:" in run.stdout
+    report = (account.ROOT / "target" / "cis-report" / "cis-report.md").read_text()
+    assert "| 2.1.1 | 2 | S3 bucket policies deny HTTP requests | FAIL | s3-bucket-ssl-requests-only |" in report
+    assert "<table>" in (account.ROOT / "target" / "cis-report" / "cis-report.html").read_text()
 
 
 def test_cargo_lambda_watch_and_invoke_run_a_rule_locally(emulator, sample):
@@ -67,4 +73,8 @@ def test_cargo_lambda_watch_and_invoke_run_a_rule_locally(emulator, sample):
     finally:
         if watch.poll() is None:
             os.killpg(watch.pid, signal.SIGTERM)
-            watch.wait(10)
+            try:
+                watch.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(watch.pid, signal.SIGKILL)
+                watch.wait(10)

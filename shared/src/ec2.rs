@@ -1,14 +1,18 @@
-//! Security groups as AWS Config records them, read once for every rule about open ports.
+//! Security groups and network ACLs as AWS Config records them, read once for every rule about
+//! open ports, and the port-check parameters those rules share.
 //!
-//! Config's item carries each inbound permission with up to three source lists: the legacy
-//! `ipRanges` (plain CIDR strings), `ipv4Ranges[].cidrIp` and `ipv6Ranges[].cidrIpv6`; protocol
-//! `-1` means all traffic and then carries no ports. A CIDR is "the internet" when its prefix
-//! length is 0 (`0.0.0.0/0`, `::/0`, or any other `/0`).
+//! Config's security-group item carries each inbound permission with up to three source lists:
+//! the legacy `ipRanges` (plain CIDR strings), `ipv4Ranges[].cidrIp` and `ipv6Ranges[].cidrIpv6`;
+//! protocol `-1` means all traffic and then carries no ports. A network ACL item carries
+//! `entries[]`, each with one source (`cidrBlock` or `ipv6CidrBlock`), a protocol number as text
+//! and an optional `portRange`. A CIDR is "the internet" when its prefix length is 0 (`0.0.0.0/0`,
+//! `::/0`, or any other `/0`).
 
 use serde::Deserialize;
 
 use crate::ci::ConfigurationItem;
 use crate::error::RuleError;
+use crate::params::ParamError;
 
 /// The IP protocol of a permission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,12 +65,7 @@ impl Permission {
     /// Whether the permission lets `protocol` traffic to `port` in (protocol `-1` covers all).
     pub fn covers(&self, protocol: Protocol, port: i64) -> bool {
         let protocol_matches = self.protocol == Protocol::All || self.protocol == protocol;
-        let port_matches = match self.ports {
-            None => true,
-            Some((from, to)) if from == -1 && to == -1 => true,
-            Some((from, to)) => from <= port && port <= to,
-        };
-        protocol_matches && port_matches
+        protocol_matches && self.covers_port(port)
     }
 
     /// The sources that are the whole internet.
@@ -83,11 +82,29 @@ impl Permission {
             (p, Some((from, to))) => format!("{} {from}-{to}", p.name()),
         }
     }
+
+    /// Whether the permission's port range contains `port` (no range, or `-1`, means every port).
+    pub fn covers_port(&self, port: i64) -> bool {
+        port_in(self.ports, port)
+    }
+}
+
+fn port_in(ports: Option<(i64, i64)>, port: i64) -> bool {
+    match ports {
+        None => true,
+        Some((from, to)) if from == -1 && to == -1 => true,
+        Some((from, to)) => from <= port && port <= to,
+    }
 }
 
 /// Whether a CIDR covers every address (prefix length 0).
 pub fn is_open_cidr(cidr: &str) -> bool {
     cidr.rsplit_once('/').is_some_and(|(_, len)| len.trim().parse::<u8>() == Ok(0))
+}
+
+/// Whether a CIDR is an IPv6 range.
+pub fn is_ipv6_cidr(cidr: &str) -> bool {
+    cidr.contains(':')
 }
 
 /// A security group's identity and permissions.
@@ -209,6 +226,262 @@ impl RawPermission {
     }
 }
 
+/// Whether a network ACL entry lets traffic in or keeps it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AclAction {
+    Allow,
+    Deny,
+}
+
+/// One entry of a network ACL, normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AclEntry {
+    pub rule_number: i64,
+    /// Outbound (`true`) or inbound.
+    pub egress: bool,
+    pub action: AclAction,
+    pub protocol: Protocol,
+    /// Inclusive port range; `None` means every port (protocol `-1`, or no `portRange`).
+    pub ports: Option<(i64, i64)>,
+    /// The source (inbound) or destination (outbound): `cidrBlock` or `ipv6CidrBlock`.
+    pub cidr: Option<String>,
+}
+
+impl AclEntry {
+    /// Whether the entry's port range contains `port` (no range means every port).
+    pub fn covers_port(&self, port: i64) -> bool {
+        port_in(self.ports, port)
+    }
+
+    /// Whether the entry's source or destination is the whole internet.
+    pub fn is_open(&self) -> bool {
+        self.cidr.as_deref().is_some_and(is_open_cidr)
+    }
+
+    /// `rule 100 (all traffic from 0.0.0.0/0)`, `rule 120 (TCP 22 from ::/0)`.
+    pub fn describe(&self) -> String {
+        let what = match (self.protocol, self.ports) {
+            (Protocol::All, _) | (_, None) => self.protocol.name(),
+            (p, Some((from, to))) if from == to => format!("{} {from}", p.name()),
+            (p, Some((from, to))) => format!("{} {from}-{to}", p.name()),
+        };
+        let direction = if self.egress { "to" } else { "from" };
+        format!("rule {} ({what} {direction} {})", self.rule_number, self.cidr.as_deref().unwrap_or("no address"))
+    }
+}
+
+/// A network ACL's identity and entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkAcl {
+    pub acl_id: String,
+    pub vpc_id: Option<String>,
+    pub is_default: bool,
+    pub entries: Vec<AclEntry>,
+    /// The subnets the ACL is associated with.
+    pub subnet_ids: Vec<String>,
+}
+
+impl NetworkAcl {
+    /// Reads the network ACL from its configuration item.
+    pub fn from_item(item: &ConfigurationItem) -> Result<Self, RuleError> {
+        let bad = |e: String| RuleError::InvalidData(format!("network ACL {}: {e}", item.resource_id));
+        let raw: RawAcl = serde_json::from_value(item.configuration.clone())
+            .map_err(|e| bad(format!("configuration is not understood: {e}")))?;
+        let entries = raw.entries.into_iter().map(RawAclEntry::normalise).collect::<Result<_, _>>().map_err(bad)?;
+        Ok(NetworkAcl {
+            acl_id: raw.network_acl_id.unwrap_or_else(|| item.resource_id.clone()),
+            vpc_id: raw.vpc_id,
+            is_default: raw.is_default.unwrap_or(false),
+            entries,
+            subnet_ids: raw.associations.into_iter().filter_map(|a| a.subnet_id).collect(),
+        })
+    }
+
+    /// `acl-1 (default ACL of vpc-1)`, `acl-2 (vpc-1)`, for annotations.
+    pub fn label(&self) -> String {
+        match (&self.vpc_id, self.is_default) {
+            (Some(vpc), true) => format!("{} (default ACL of {vpc})", self.acl_id),
+            (None, true) => format!("{} (default ACL)", self.acl_id),
+            (Some(vpc), false) => format!("{} ({vpc})", self.acl_id),
+            (None, false) => self.acl_id.clone(),
+        }
+    }
+
+    /// The inbound ALLOW entries whose source is the whole internet, in rule-number order.
+    pub fn open_inbound_allows(&self) -> Vec<&AclEntry> {
+        let mut open: Vec<&AclEntry> =
+            self.entries.iter().filter(|e| !e.egress && e.action == AclAction::Allow && e.is_open()).collect();
+        open.sort_by_key(|e| e.rule_number);
+        open
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawAcl {
+    network_acl_id: Option<String>,
+    vpc_id: Option<String>,
+    is_default: Option<bool>,
+    entries: Vec<RawAclEntry>,
+    associations: Vec<RawAclAssociation>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawAclAssociation {
+    subnet_id: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawAclEntry {
+    rule_number: Option<i64>,
+    egress: Option<bool>,
+    rule_action: Option<String>,
+    protocol: Option<serde_json::Value>,
+    cidr_block: Option<String>,
+    ipv6_cidr_block: Option<String>,
+    port_range: Option<RawPortRange>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawPortRange {
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+impl RawAclEntry {
+    fn normalise(self) -> Result<AclEntry, String> {
+        let rule_number = self.rule_number.ok_or("an entry has no ruleNumber")?;
+        let action = match self.rule_action.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("allow") => AclAction::Allow,
+            Some("deny") => AclAction::Deny,
+            other => return Err(format!("entry {rule_number} has an unknown ruleAction {other:?}")),
+        };
+        let protocol_text = match &self.protocol {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            other => return Err(format!("entry {rule_number} has an unknown protocol {other:?}")),
+        };
+        let protocol = Protocol::parse(&protocol_text)
+            .ok_or_else(|| format!("entry {rule_number} has an unknown protocol {protocol_text:?}"))?;
+        let ports = match (protocol, self.port_range) {
+            (Protocol::All, _) | (_, None) => None,
+            (_, Some(RawPortRange { from: Some(from), to: Some(to) })) => Some((from, to)),
+            (_, Some(RawPortRange { from: Some(port), to: None } | RawPortRange { from: None, to: Some(port) })) => {
+                Some((port, port))
+            }
+            (_, Some(RawPortRange { from: None, to: None })) => None,
+        };
+        Ok(AclEntry {
+            rule_number,
+            egress: self.egress.unwrap_or(false),
+            action,
+            protocol,
+            ports,
+            cidr: self.cidr_block.filter(|c| !c.is_empty()).or(self.ipv6_cidr_block.filter(|c| !c.is_empty())),
+        })
+    }
+}
+
+/// The `protocolType` parameter of port checks: which protocols count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtocolType {
+    Tcp,
+    Udp,
+    All,
+}
+
+impl ProtocolType {
+    /// `TCP`, `UDP` or `ALL`, in any letter case.
+    pub fn parse(name: &str, value: Option<&str>) -> Result<Self, ParamError> {
+        match value.map(str::to_ascii_uppercase).as_deref() {
+            None | Some("ALL") => Ok(ProtocolType::All),
+            Some("TCP") => Ok(ProtocolType::Tcp),
+            Some("UDP") => Ok(ProtocolType::Udp),
+            Some(_) => Err(ParamError::new(name, format!("expected TCP, UDP or ALL, got {:?}", value.unwrap_or("")))),
+        }
+    }
+
+    /// Whether traffic of `protocol` is checked. Protocol `-1` (all traffic) always is, since it
+    /// includes TCP and UDP; other protocols (ICMP…) never are.
+    pub fn includes(self, protocol: Protocol) -> bool {
+        match protocol {
+            Protocol::All => true,
+            Protocol::Tcp => matches!(self, ProtocolType::Tcp | ProtocolType::All),
+            Protocol::Udp => matches!(self, ProtocolType::Udp | ProtocolType::All),
+            _ => false,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProtocolType::Tcp => "TCP",
+            ProtocolType::Udp => "UDP",
+            ProtocolType::All => "TCP, UDP or all traffic",
+        }
+    }
+}
+
+/// The `ipType` parameter of port checks: which "whole internet" ranges count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpType {
+    Ipv4,
+    Ipv6,
+    All,
+}
+
+impl IpType {
+    /// `IPv4`, `IPv6` or `ALL`, in any letter case.
+    pub fn parse(name: &str, value: Option<&str>) -> Result<Self, ParamError> {
+        match value.map(str::to_ascii_uppercase).as_deref() {
+            None | Some("ALL") => Ok(IpType::All),
+            Some("IPV4") => Ok(IpType::Ipv4),
+            Some("IPV6") => Ok(IpType::Ipv6),
+            Some(_) => Err(ParamError::new(name, format!("expected IPv4, IPv6 or ALL, got {:?}", value.unwrap_or("")))),
+        }
+    }
+
+    /// Whether `cidr` is an open range of a family this type checks.
+    pub fn is_open(self, cidr: &str) -> bool {
+        is_open_cidr(cidr)
+            && match self {
+                IpType::All => true,
+                IpType::Ipv4 => !is_ipv6_cidr(cidr),
+                IpType::Ipv6 => is_ipv6_cidr(cidr),
+            }
+    }
+
+    /// `0.0.0.0/0`, `::/0`, `0.0.0.0/0 or ::/0`.
+    pub fn ranges(self) -> &'static str {
+        match self {
+            IpType::Ipv4 => "0.0.0.0/0",
+            IpType::Ipv6 => "::/0",
+            IpType::All => "0.0.0.0/0 or ::/0",
+        }
+    }
+}
+
+/// The `restrictPorts` parameter of port checks: ports from 0 to 65535, at least one.
+pub fn parse_ports(name: &str, items: &[String]) -> Result<Vec<i64>, ParamError> {
+    if items.is_empty() {
+        return Err(ParamError::new(name, "expected at least one port"));
+    }
+    let mut ports = Vec::with_capacity(items.len());
+    for item in items {
+        match item.parse::<i64>() {
+            Ok(port) if (0..=65535).contains(&port) => {
+                if !ports.contains(&port) {
+                    ports.push(port);
+                }
+            }
+            _ => return Err(ParamError::new(name, format!("expected ports from 0 to 65535, got {item:?}"))),
+        }
+    }
+    Ok(ports)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,5 +543,72 @@ mod tests {
         assert!(SecurityGroup::from_item(&item).unwrap_err().to_string().contains("bogus"));
         let item = ConfigurationItem { configuration: json!({"ipPermissions": "nope"}), ..item };
         assert!(SecurityGroup::from_item(&item).is_err());
+    }
+    fn acl(entries: serde_json::Value) -> NetworkAcl {
+        let item = ConfigurationItem::from_json(&json!({
+            "configurationItemCaptureTime": "2026-11-20T10:00:00Z",
+            "configurationItemStatus": "OK",
+            "resourceType": "AWS::EC2::NetworkAcl",
+            "resourceId": "acl-1",
+            "configuration": {"networkAclId": "acl-1", "vpcId": "vpc-1", "isDefault": true, "entries": entries,
+                "associations": [{"networkAclAssociationId": "aclassoc-1", "networkAclId": "acl-1", "subnetId": "subnet-1"}]}
+        }))
+        .unwrap();
+        NetworkAcl::from_item(&item).unwrap()
+    }
+
+    #[test]
+    fn network_acl_entries_are_normalised() {
+        let a = acl(json!([
+            {"ruleNumber": 100, "egress": false, "ruleAction": "allow", "protocol": "-1", "cidrBlock": "0.0.0.0/0"},
+            {"ruleNumber": 32767, "egress": false, "ruleAction": "deny", "protocol": "-1", "cidrBlock": "0.0.0.0/0"},
+            {"ruleNumber": 90, "egress": false, "ruleAction": "allow", "protocol": "6", "ipv6CidrBlock": "::/0", "portRange": {"from": 20, "to": 25}},
+            {"ruleNumber": 100, "egress": true, "ruleAction": "allow", "protocol": "-1", "cidrBlock": "0.0.0.0/0"},
+            {"ruleNumber": 110, "egress": false, "ruleAction": "allow", "protocol": "17", "cidrBlock": "10.0.0.0/8", "portRange": {"from": 53, "to": 53}}
+        ]));
+        assert!(a.is_default && a.vpc_id.as_deref() == Some("vpc-1") && a.subnet_ids == ["subnet-1"]);
+        assert_eq!(a.label(), "acl-1 (default ACL of vpc-1)");
+        let open: Vec<i64> = a.open_inbound_allows().iter().map(|e| e.rule_number).collect();
+        assert_eq!(open, [90, 100]);
+        assert_eq!(a.open_inbound_allows()[0].describe(), "rule 90 (TCP 20-25 from ::/0)");
+        assert_eq!(a.open_inbound_allows()[1].describe(), "rule 100 (all traffic from 0.0.0.0/0)");
+        assert!(a.open_inbound_allows()[0].covers_port(22) && !a.open_inbound_allows()[0].covers_port(26));
+        assert_eq!(a.entries[4].protocol, Protocol::Udp);
+    }
+
+    #[test]
+    fn unreadable_network_acls_are_errors() {
+        let item = ConfigurationItem::from_json(&json!({
+            "configurationItemCaptureTime": "2026-11-20T10:00:00Z", "configurationItemStatus": "OK",
+            "resourceType": "AWS::EC2::NetworkAcl", "resourceId": "acl-1",
+            "configuration": {"entries": [{"ruleNumber": 1, "ruleAction": "maybe", "protocol": "6"}]}
+        }))
+        .unwrap();
+        assert!(NetworkAcl::from_item(&item).unwrap_err().to_string().contains("maybe"));
+        let item = ConfigurationItem {
+            configuration: json!({"entries": [{"ruleNumber": 1, "ruleAction": "allow", "protocol": "tcpish"}]}),
+            ..item
+        };
+        assert!(NetworkAcl::from_item(&item).unwrap_err().to_string().contains("tcpish"));
+        let item = ConfigurationItem { configuration: json!({"entries": {}}), ..item };
+        assert!(NetworkAcl::from_item(&item).is_err());
+    }
+
+    #[test]
+    fn port_check_parameters() {
+        assert_eq!(ProtocolType::parse("p", None), Ok(ProtocolType::All));
+        assert_eq!(ProtocolType::parse("p", Some("tcp")), Ok(ProtocolType::Tcp));
+        assert_eq!(ProtocolType::parse("p", Some("icmp")).unwrap_err().name, "p");
+        assert!(ProtocolType::Tcp.includes(Protocol::All) && !ProtocolType::Tcp.includes(Protocol::Udp));
+        assert!(!ProtocolType::All.includes(Protocol::Icmp));
+        assert_eq!(IpType::parse("i", Some("ipv6")), Ok(IpType::Ipv6));
+        assert!(IpType::parse("i", Some("v4")).is_err());
+        assert!(IpType::Ipv4.is_open("0.0.0.0/0") && !IpType::Ipv4.is_open("::/0") && IpType::Ipv6.is_open("::/0"));
+        assert!(!IpType::All.is_open("10.0.0.0/8"));
+        let list = |s: &[&str]| s.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+        assert_eq!(parse_ports("r", &list(&["22", "3389", "22"])), Ok(vec![22, 3389]));
+        assert!(parse_ports("r", &list(&["65536"])).is_err());
+        assert!(parse_ports("r", &list(&["ssh"])).is_err());
+        assert!(parse_ports("r", &[]).is_err());
     }
 }

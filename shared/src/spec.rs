@@ -182,7 +182,7 @@ impl RuleSpec {
         for action in self.iam_actions {
             let ok = action.split_once(':').is_some_and(|(service, op)| {
                 !service.is_empty()
-                    && service.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                    && service.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                     && op.chars().next().is_some_and(|c| c.is_ascii_uppercase())
                     && op.chars().all(|c| c.is_ascii_alphanumeric())
             });
@@ -256,7 +256,7 @@ mod tests {
         trigger: Trigger::Periodic(Frequency::TwentyFourHours),
         resource_types: &["AWS::::Account"],
         parameters: &[ParamSpec::int("MinimumPasswordLength", Some("14"), 6, 128, "length")],
-        iam_actions: &["iam:GetAccountPasswordPolicy"],
+        iam_actions: &["iam:GetAccountPasswordPolicy", "macie2:GetMacieSession", "s3:GetAccountPublicAccessBlock"],
         cis: &["1.7", "2.1.1"],
         cis_parameters: &[("MinimumPasswordLength", "14")],
         well_architected: &["SEC-2"],

@@ -7,12 +7,15 @@
 //! - `emulator [--port N]`: run the emulator in the foreground, for `cargo lambda watch`/`invoke`.
 //! - `bench`: size, start-up, invocation latency and memory of the release rule binaries.
 //! - `sam-build`: the full `sam build` (release, arm64, every function).
+//! - `cis-report [--rules] [--out DIR]`: the CIS v5.0.0 summary of an account from the CIS pack's
+//!   results (in AWS; `--rules`: per rule, as the local emulator holds them), Markdown and HTML.
 //! - `codegen [--check]`: write (or check) the files generated from the rules' specs: SAM
 //!   template, nested stacks, conformance packs, member-account role, README table.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod cis_report;
 mod codegen;
 #[cfg(test)]
 mod tidy;
@@ -27,9 +30,12 @@ fn main() -> ExitCode {
         Some("emulator") => emulator(&args[1..]),
         Some("bench") => bench(),
         Some("sam-build") => sam_build(),
+        Some("cis-report") => build_rules().and_then(|()| cis_report::run(&args[1..])),
         Some("codegen") => build_rules().and_then(|()| codegen::run(args.get(1).is_some_and(|a| a == "--check"))),
         _ => {
-            eprintln!("usage: cargo xtask <test | demo | emulator [--port N] | bench | codegen [--check] | sam-build>");
+            eprintln!(
+                "usage: cargo xtask <test | demo | emulator [--port N] | bench | codegen [--check] | sam-build | cis-report [--rules] [--out DIR]>"
+            );
             return ExitCode::from(2);
         }
     };

@@ -24,6 +24,22 @@ const SHARED_READS: &[(&str, &[&str])] = &[
     ("credential_report::fetch", &["iam:GenerateCredentialReport", "iam:GetCredentialReport"]),
     ("iam::user_ids", &["iam:ListUsers"]),
     ("iam::account_summary", &["iam:GetAccountSummary"]),
+    ("recorded::recorded_items", &["config:ListDiscoveredResources", "config:BatchGetResourceConfig"]),
+    (
+        "cloudtrail::account_trails",
+        &["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
+    ),
+    (
+        "monitoring::gather",
+        &[
+            "cloudtrail:DescribeTrails",
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors",
+            "logs:DescribeMetricFilters",
+            "cloudwatch:DescribeAlarms",
+            "sns:ListSubscriptionsByTopic",
+        ],
+    ),
 ];
 
 /// The actions a rule's code calls: `"service:Action"` literals passed to `.context(…)` outside

@@ -1,0 +1,4 @@
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), shared::LambdaError> {
+    shared::run_periodic(cloudwatch_alarm_config_changes::CloudWatchAlarmConfigChanges).await
+}

@@ -1,0 +1,4 @@
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), shared::LambdaError> {
+    shared::run_change(nacl_no_unrestricted_ssh_rdp::NaclNoUnrestrictedSshRdp).await
+}

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use aws_smithy_types::DateTime;
 use serde_json::{Map, Value};
 
+use crate::error::RuleError;
 use crate::time::parse_timestamp;
 
 /// The fields `ConfigurationItem` and `BaseConfigurationItem` of the SDK have in common.
@@ -234,6 +235,41 @@ impl ConfigurationItem {
     pub fn supplementary(&self, name: &str) -> Option<&Value> {
         self.supplementary.get(name).filter(|v| !v.is_null())
     }
+
+    /// A boolean field of `configuration` that a verdict depends on. Missing, or anything that
+    /// is not a boolean, is an error: a verdict is never guessed from an incomplete item.
+    pub fn required_flag(&self, path: &str) -> Result<bool, RuleError> {
+        let value = self.config(path);
+        value.and_then(as_flag).ok_or_else(|| {
+            let name = match self.resource_name.as_deref() {
+                Some(name) if name != self.resource_id => format!(" ({name})"),
+                _ => String::new(),
+            };
+            RuleError::InvalidData(format!(
+                "the configuration item of {} {}{name} has no boolean {path} (found {})",
+                self.resource_type,
+                self.resource_id,
+                value.map_or_else(|| "nothing".to_owned(), Value::to_string)
+            ))
+        })
+    }
+
+    /// The name to show in annotations: the string at `path` of `configuration` (such as
+    /// `dBInstanceIdentifier`), else the resource name, else the resource id.
+    pub fn display_name(&self, path: &str) -> &str {
+        self.config(path).and_then(Value::as_str).or(self.resource_name.as_deref()).unwrap_or(&self.resource_id)
+    }
+}
+
+/// A boolean as AWS Config records it: `true`/`false`, or the strings `"true"`/`"false"` (any
+/// letter case) that some resource types use.
+pub fn as_flag(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
 }
 
 /// Decodes values that AWS Config embeds as JSON strings (sometimes twice); anything that is not
@@ -371,5 +407,32 @@ mod tests {
         assert_eq!(decode_embedded_json(json!("{broken")), json!("{broken"));
         assert_eq!(decode_embedded_json(json!("\"\\\"{}\\\"\"")), json!({}));
         assert_eq!(decode_embedded_json(json!(5)), json!(5));
+    }
+
+    #[test]
+    fn flags_are_required_and_names_fall_back() {
+        let item = ConfigurationItem::from_json(&json!({
+            "configurationItemCaptureTime": "2026-11-20T10:00:00Z",
+            "configurationItemStatus": "OK",
+            "resourceType": "AWS::RDS::DBInstance",
+            "resourceId": "db-ABC",
+            "resourceName": "orders",
+            "configuration": {"multiAZ": true, "storageEncrypted": "FALSE", "publiclyAccessible": "maybe", "dBInstanceIdentifier": "orders-db"}
+        }))
+        .unwrap();
+        assert!(item.required_flag("multiAZ").unwrap());
+        assert!(!item.required_flag("storageEncrypted").unwrap());
+        let error = item.required_flag("publiclyAccessible").unwrap_err();
+        assert_eq!(error.error_type(), "InvalidData");
+        assert!(
+            error
+                .to_string()
+                .contains("AWS::RDS::DBInstance db-ABC (orders) has no boolean publiclyAccessible (found \"maybe\")"),
+            "{error}"
+        );
+        assert!(item.required_flag("autoMinorVersionUpgrade").unwrap_err().to_string().contains("(found nothing)"));
+        assert_eq!(item.display_name("dBInstanceIdentifier"), "orders-db");
+        assert_eq!(item.display_name("missing"), "orders");
+        assert_eq!(as_flag(&json!(1)), None);
     }
 }

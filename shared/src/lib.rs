@@ -17,6 +17,7 @@ pub mod evaluation;
 pub mod event;
 pub mod filter_pattern;
 pub mod iam;
+pub mod kms;
 pub mod monitoring;
 pub mod params;
 pub mod policy;

@@ -27,6 +27,7 @@
 //! 9. A `KmsKeyId` that is an alias is an error naming the parameter.
 
 use serde_json::Value;
+use shared::kms;
 use shared::prelude::*;
 
 pub struct EfsEncryptedCheck;
@@ -39,16 +40,7 @@ pub struct Params {
 
 impl FromParams for Params {
     fn from_params(p: &Parameters) -> Result<Self, ParamError> {
-        let key = p.opt_string(KMS_KEY_ID)?.map(str::to_owned);
-        if let Some(key) = &key
-            && (key.starts_with("alias/") || key.contains(":alias/"))
-        {
-            return Err(ParamError::new(
-                KMS_KEY_ID,
-                format!("{key:?} is an alias; give the key ARN or key id (aliases can be moved to other keys)"),
-            ));
-        }
-        Ok(Params { key })
+        Ok(Params { key: kms::key_param(p, KMS_KEY_ID)? })
     }
 }
 
@@ -71,18 +63,8 @@ impl ChangeRule for EfsEncryptedCheck {
     type Params = Params;
 
     fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
-        let fs = item.config("FileSystemId").and_then(Value::as_str).unwrap_or(&item.resource_id);
-        let encrypted = match item.config("Encrypted") {
-            Some(Value::Bool(b)) => *b,
-            Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => true,
-            Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => false,
-            other => {
-                return Err(RuleError::InvalidData(format!(
-                    "the configuration item of EFS file system {fs} has no boolean Encrypted (found {})",
-                    other.map_or_else(|| "nothing".to_owned(), Value::to_string)
-                )));
-            }
-        };
+        let fs = item.display_name("FileSystemId");
+        let encrypted = item.required_flag("Encrypted")?;
         if !encrypted {
             return Ok(Verdict::non_compliant(format!(
                 "EFS file system {fs} is not encrypted at rest. Encryption is chosen at creation: create an encrypted file system, copy the data (e.g. with AWS DataSync), then delete this one."
@@ -91,36 +73,22 @@ impl ChangeRule for EfsEncryptedCheck {
         let key = item.config("KmsKeyId").and_then(Value::as_str).filter(|k| !k.is_empty());
         match (&params.key, key) {
             (None, Some(key)) => {
-                Ok(Verdict::compliant(format!("EFS file system {fs} is encrypted with KMS key {}.", key_id(key))))
+                Ok(Verdict::compliant(format!("EFS file system {fs} is encrypted with KMS key {}.", kms::key_id(key))))
             }
             (None, None) => Ok(Verdict::compliant(format!("EFS file system {fs} is encrypted at rest."))),
-            (Some(wanted), Some(key)) if same_key(wanted, key) => {
-                Ok(Verdict::compliant(format!("EFS file system {fs} is encrypted with KMS key {}.", key_id(key))))
+            (Some(wanted), Some(key)) if kms::same_key(wanted, key) => {
+                Ok(Verdict::compliant(format!("EFS file system {fs} is encrypted with KMS key {}.", kms::key_id(key))))
             }
             (Some(wanted), Some(key)) => Ok(Verdict::non_compliant(format!(
                 "EFS file system {fs} is encrypted with KMS key {}, not {}. Create a file system encrypted with the required key and move the data to it.",
-                key_id(key),
-                key_id(wanted)
+                kms::key_id(key),
+                kms::key_id(wanted)
             ))),
             (Some(_), None) => Err(RuleError::InvalidData(format!(
                 "the configuration item of EFS file system {fs} says it is encrypted but names no KmsKeyId"
             ))),
         }
     }
-}
-
-/// Whether the key given as parameter (ARN or id) is the file system's key.
-fn same_key(wanted: &str, key: &str) -> bool {
-    if wanted.starts_with("arn:") && key.starts_with("arn:") {
-        wanted == key
-    } else {
-        key_id(wanted).eq_ignore_ascii_case(key_id(key))
-    }
-}
-
-/// The key id of a key ARN (`…:key/<id>`), or the text itself.
-fn key_id(key: &str) -> &str {
-    key.rsplit_once(":key/").map_or(key, |(_, id)| id)
 }
 
 #[cfg(test)]
@@ -150,8 +118,6 @@ mod tests {
     #[test]
     fn scenario_3_compliant_with_the_required_key() {
         assert_evaluation(&change(&EfsEncryptedCheck, "key-matches").unwrap(), Compliance::Compliant, &[]);
-        assert!(same_key("1234abcd", "arn:aws:kms:us-east-1:123456789012:key/1234ABCD"));
-        assert!(!same_key("arn:aws:kms:us-east-1:1:key/a", "arn:aws:kms:us-east-1:2:key/a"));
     }
 
     #[test]

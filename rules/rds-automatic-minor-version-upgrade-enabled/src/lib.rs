@@ -43,38 +43,16 @@ impl ChangeRule for RdsAutomaticMinorVersionUpgradeEnabled {
     type Params = NoParams;
 
     fn evaluate(&self, item: &ConfigurationItem, _: &NoParams) -> Result<Verdict, RuleError> {
-        let db = identifier(item);
+        let db = item.display_name("dBInstanceIdentifier");
         let aurora = item.config("engine").and_then(Value::as_str).is_some_and(|e| e.starts_with("aurora"));
         let cluster_note = if aurora { " Aurora: also set it on the cluster (aws rds modify-db-cluster)." } else { "" };
-        Ok(if required_flag(item, "autoMinorVersionUpgrade")? {
+        Ok(if item.required_flag("autoMinorVersionUpgrade")? {
             Verdict::compliant(format!("DB instance {db} has Auto Minor Version Upgrade turned on.{cluster_note}"))
         } else {
             Verdict::non_compliant(format!(
                 "DB instance {db} has Auto Minor Version Upgrade turned off, so security fixes in minor versions are not applied. Turn it on (aws rds modify-db-instance --auto-minor-version-upgrade).{cluster_note}"
             ))
         })
-    }
-}
-
-/// The DB instance identifier, for annotations (results are reported by `DbiResourceId`).
-fn identifier(item: &ConfigurationItem) -> &str {
-    item.config("dBInstanceIdentifier")
-        .and_then(Value::as_str)
-        .or(item.resource_name.as_deref())
-        .unwrap_or(&item.resource_id)
-}
-
-/// A boolean field of the configuration that the verdict depends on; missing is an error.
-fn required_flag(item: &ConfigurationItem, field: &str) -> Result<bool, RuleError> {
-    match item.config(field) {
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(true),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(false),
-        other => Err(RuleError::InvalidData(format!(
-            "the configuration item of DB instance {} has no boolean {field} (found {})",
-            identifier(item),
-            other.map_or_else(|| "nothing".to_owned(), Value::to_string)
-        ))),
     }
 }
 

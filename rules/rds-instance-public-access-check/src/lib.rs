@@ -21,7 +21,6 @@
 //! 4. An oversized notification is evaluated on the item fetched from AWS Config.
 //! 5. An item without `publiclyAccessible` is an error, not a verdict.
 
-use serde_json::Value;
 use shared::prelude::*;
 
 pub struct RdsInstancePublicAccessCheck;
@@ -41,36 +40,14 @@ impl ChangeRule for RdsInstancePublicAccessCheck {
     type Params = NoParams;
 
     fn evaluate(&self, item: &ConfigurationItem, _: &NoParams) -> Result<Verdict, RuleError> {
-        let db = identifier(item);
-        Ok(if required_flag(item, "publiclyAccessible")? {
+        let db = item.display_name("dBInstanceIdentifier");
+        Ok(if item.required_flag("publiclyAccessible")? {
             Verdict::non_compliant(format!(
                 "DB instance {db} is publicly accessible. Turn this off (aws rds modify-db-instance --no-publicly-accessible) and allow only trusted sources in its security groups."
             ))
         } else {
             Verdict::compliant(format!("DB instance {db} is not publicly accessible."))
         })
-    }
-}
-
-/// The DB instance identifier, for annotations (results are reported by `DbiResourceId`).
-fn identifier(item: &ConfigurationItem) -> &str {
-    item.config("dBInstanceIdentifier")
-        .and_then(Value::as_str)
-        .or(item.resource_name.as_deref())
-        .unwrap_or(&item.resource_id)
-}
-
-/// A boolean field of the configuration that the verdict depends on; missing is an error.
-fn required_flag(item: &ConfigurationItem, field: &str) -> Result<bool, RuleError> {
-    match item.config(field) {
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(true),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(false),
-        other => Err(RuleError::InvalidData(format!(
-            "the configuration item of DB instance {} has no boolean {field} (found {})",
-            identifier(item),
-            other.map_or_else(|| "nothing".to_owned(), Value::to_string)
-        ))),
     }
 }
 

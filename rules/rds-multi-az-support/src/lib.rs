@@ -41,7 +41,7 @@ impl ChangeRule for RdsMultiAzSupport {
     type Params = NoParams;
 
     fn evaluate(&self, item: &ConfigurationItem, _: &NoParams) -> Result<Verdict, RuleError> {
-        let db = identifier(item);
+        let db = item.display_name("dBInstanceIdentifier");
         let engine = item.config("engine").and_then(Value::as_str).ok_or_else(|| {
             RuleError::InvalidData(format!("the configuration item of DB instance {db} names no engine"))
         })?;
@@ -50,35 +50,13 @@ impl ChangeRule for RdsMultiAzSupport {
                 "DB instance {db} runs {engine}, whose availability is set on its cluster (see rds-cluster-multi-az-enabled)."
             )));
         }
-        Ok(if required_flag(item, "multiAZ")? {
+        Ok(if item.required_flag("multiAZ")? {
             Verdict::compliant(format!("DB instance {db} is a Multi-AZ deployment."))
         } else {
             Verdict::non_compliant(format!(
                 "DB instance {db} is Single-AZ: an Availability Zone failure takes it down. Turn on Multi-AZ (aws rds modify-db-instance --multi-az). Manual check: record why if it needs no standby."
             ))
         })
-    }
-}
-
-/// The DB instance identifier, for annotations (results are reported by `DbiResourceId`).
-fn identifier(item: &ConfigurationItem) -> &str {
-    item.config("dBInstanceIdentifier")
-        .and_then(Value::as_str)
-        .or(item.resource_name.as_deref())
-        .unwrap_or(&item.resource_id)
-}
-
-/// A boolean field of the configuration that the verdict depends on; missing is an error.
-fn required_flag(item: &ConfigurationItem, field: &str) -> Result<bool, RuleError> {
-    match item.config(field) {
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(true),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(false),
-        other => Err(RuleError::InvalidData(format!(
-            "the configuration item of DB instance {} has no boolean {field} (found {})",
-            identifier(item),
-            other.map_or_else(|| "nothing".to_owned(), Value::to_string)
-        ))),
     }
 }
 

@@ -26,6 +26,7 @@
 //! 8. A `kmsKeyId` that is an alias is an error naming the parameter.
 
 use serde_json::Value;
+use shared::kms;
 use shared::prelude::*;
 
 pub struct RdsStorageEncrypted;
@@ -38,16 +39,7 @@ pub struct Params {
 
 impl FromParams for Params {
     fn from_params(p: &Parameters) -> Result<Self, ParamError> {
-        let key = p.opt_string(KMS_KEY_ID)?.map(str::to_owned);
-        if let Some(key) = &key
-            && (key.starts_with("alias/") || key.contains(":alias/"))
-        {
-            return Err(ParamError::new(
-                KMS_KEY_ID,
-                format!("{key:?} is an alias; give the key id or key ARN (aliases can be moved to other keys)"),
-            ));
-        }
-        Ok(Params { key })
+        Ok(Params { key: kms::key_param(p, KMS_KEY_ID)? })
     }
 }
 
@@ -70,8 +62,8 @@ impl ChangeRule for RdsStorageEncrypted {
     type Params = Params;
 
     fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
-        let db = identifier(item);
-        if !required_flag(item, "storageEncrypted")? {
+        let db = item.display_name("dBInstanceIdentifier");
+        if !item.required_flag("storageEncrypted")? {
             return Ok(Verdict::non_compliant(format!(
                 "DB instance {db} does not encrypt its storage. It cannot be turned on in place: snapshot, copy the snapshot with encryption, restore from the copy and switch over."
             )));
@@ -79,55 +71,19 @@ impl ChangeRule for RdsStorageEncrypted {
         let key = item.config("kmsKeyId").and_then(Value::as_str).filter(|k| !k.is_empty());
         match (&params.key, key) {
             (None, _) => Ok(Verdict::compliant(format!("DB instance {db} encrypts its storage."))),
-            (Some(wanted), Some(key)) if same_key(wanted, key) => {
+            (Some(wanted), Some(key)) if kms::same_key(wanted, key) => {
                 Ok(Verdict::compliant(format!("DB instance {db} encrypts its storage with KMS key {key}.")))
             }
             (Some(wanted), Some(key)) => Ok(Verdict::non_compliant(format!(
                 "DB instance {db} uses KMS key {}, not {}. Restore it from a snapshot copy encrypted with the required key, then switch over.",
-                key_id(key),
-                key_id(wanted)
+                kms::key_id(key),
+                kms::key_id(wanted)
             ))),
             (Some(_), None) => Err(RuleError::InvalidData(format!(
                 "the configuration item of DB instance {db} says its storage is encrypted but names no kmsKeyId"
             ))),
         }
     }
-}
-
-/// The DB instance identifier, for annotations (results are reported by `DbiResourceId`).
-fn identifier(item: &ConfigurationItem) -> &str {
-    item.config("dBInstanceIdentifier")
-        .and_then(Value::as_str)
-        .or(item.resource_name.as_deref())
-        .unwrap_or(&item.resource_id)
-}
-
-/// A boolean field of the configuration that the verdict depends on; missing is an error.
-fn required_flag(item: &ConfigurationItem, field: &str) -> Result<bool, RuleError> {
-    match item.config(field) {
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(true),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(false),
-        other => Err(RuleError::InvalidData(format!(
-            "the configuration item of DB instance {} has no boolean {field} (found {})",
-            identifier(item),
-            other.map_or_else(|| "nothing".to_owned(), Value::to_string)
-        ))),
-    }
-}
-
-/// Whether the key given as parameter (id or ARN) is the instance's key (an ARN, or an id).
-fn same_key(wanted: &str, key: &str) -> bool {
-    if wanted.starts_with("arn:") && key.starts_with("arn:") {
-        wanted == key
-    } else {
-        key_id(wanted).eq_ignore_ascii_case(key_id(key))
-    }
-}
-
-/// The key id of a key ARN (`…:key/<id>`), or the text itself.
-fn key_id(key: &str) -> &str {
-    key.rsplit_once(":key/").map_or(key, |(_, id)| id)
 }
 
 #[cfg(test)]
@@ -159,9 +115,6 @@ mod tests {
             Compliance::Compliant,
             &["key/1234abcd-12ab-34cd-56ef-1234567890ab"],
         );
-        assert!(same_key("arn:aws:kms:us-east-1:1:key/a", "arn:aws:kms:us-east-1:1:key/a"));
-        assert!(!same_key("arn:aws:kms:us-east-1:1:key/a", "arn:aws:kms:eu-west-1:1:key/a"));
-        assert!(same_key("arn:aws:kms:us-east-1:1:key/a", "a"));
     }
 
     #[test]

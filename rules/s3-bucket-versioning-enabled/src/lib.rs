@@ -80,7 +80,8 @@ impl ChangeRule for S3BucketVersioningEnabled {
             .ok_or_else(|| unreadable("has no BucketVersioningConfiguration.status"))?;
         let mfa_delete = match versioning.get("isMfaDeleteEnabled") {
             None | Some(Value::Null) => false,
-            Some(v) => flag(v).ok_or_else(|| unreadable(&format!("has isMfaDeleteEnabled {v}, not a boolean")))?,
+            Some(v) => shared::ci::as_flag(v)
+                .ok_or_else(|| unreadable(&format!("has isMfaDeleteEnabled {v}, not a boolean")))?,
         };
         let enabled = status.eq_ignore_ascii_case("Enabled");
         let state = match status {
@@ -108,16 +109,6 @@ impl ChangeRule for S3BucketVersioningEnabled {
                 "Bucket {bucket}: versioning {versioning}, MFA Delete {mfa}. As root with MFA, run s3api put-bucket-versioning with Status=Enabled,MFADelete=Enabled. Manual check: record why if it needs no MFA Delete."
             ))
         })
-    }
-}
-
-/// A boolean that Config may record as a JSON boolean or as text.
-fn flag(v: &Value) -> Option<bool> {
-    match v {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
     }
 }
 
@@ -219,12 +210,5 @@ mod tests {
         assert_eq!(error.error_type(), "InvalidParameterValueException");
         assert!(error.to_string().contains("isMfaDeleteEnabled"), "{error}");
         assert!(error.to_string().contains("yes"), "{error}");
-    }
-
-    #[test]
-    fn flags_are_read_as_booleans_or_text() {
-        assert_eq!(flag(&serde_json::json!(true)), Some(true));
-        assert_eq!(flag(&serde_json::json!("FALSE")), Some(false));
-        assert_eq!(flag(&serde_json::json!(1)), None);
     }
 }

@@ -70,6 +70,8 @@ use aws_sdk_cloudtrail::types::{AdvancedEventSelector, AdvancedFieldSelector, Ev
 
 use crate::aws::Aws;
 use crate::error::{AwsResultExt, RuleError};
+use crate::evaluation::Evaluation;
+use crate::rule::{ACCOUNT, Scope};
 
 /// The IAM actions [`account_trails`] calls; a rule that uses it lists them in `iam_actions`.
 pub const ACCOUNT_TRAILS_ACTIONS: [&str; 3] =
@@ -315,6 +317,48 @@ pub fn describe_failures<E: fmt::Display>(failures: &[(String, E)], max: usize) 
         n => text.push_str(&format!("; {n} other trails fail too")),
     }
     text
+}
+
+/// The account's verdict for CIS 3.8 (write) and 3.9 (read): is there a logging multi-Region
+/// trail that records S3 object-level `access` events for all current and future buckets? One
+/// such trail is enough, as for the AWS managed rules `cloudtrail-all-write-s3-data-event-check`
+/// and `cloudtrail-all-read-s3-data-event-check`.
+pub fn s3_object_events_evaluation(facts: &AccountTrails, access: Access, scope: &Scope) -> Evaluation {
+    let account = &scope.account_id;
+    let selector = match access {
+        Access::Read => "Read",
+        Access::Write => "Write",
+    };
+    let fix = format!(
+        "Record S3 data events for all current and future buckets ({selector} or All) on a multi-Region trail that is logging."
+    );
+    match first_qualifying(&facts.multi_region, |t| t.logs_all_s3_object_events(access)) {
+        Ok(trail) => Evaluation::compliant(
+            ACCOUNT,
+            account,
+            format!(
+                "Trail {} is multi-Region, logging, and records S3 object-level {access} events for all current and future buckets.",
+                trail.name()
+            ),
+        ),
+        Err(failures) if failures.is_empty() => {
+            let single: Vec<&str> = facts.single_region.iter().map(label).collect();
+            let what = if single.is_empty() {
+                format!("No multi-Region CloudTrail trail is visible in {}.", scope.region)
+            } else {
+                format!(
+                    "No multi-Region CloudTrail trail exists; single-Region trails do not count ({}).",
+                    single.join(", ")
+                )
+            };
+            Evaluation::non_compliant(ACCOUNT, account, format!("{what} {fix}"))
+        }
+        Err(failures) => Evaluation::non_compliant(
+            ACCOUNT,
+            account,
+            format!("No multi-Region trail qualifies: {}. {fix}", describe_failures(&failures, 1)),
+        ),
+    }
 }
 
 impl MultiRegionTrail {

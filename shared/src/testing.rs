@@ -3,6 +3,8 @@
 //! through the same parsing, parameter and applicability code as in Lambda, without AWS.
 #![allow(clippy::panic, reason = "test support: a missing fixture must fail the test loudly")]
 
+pub mod cloudtrail;
+
 use serde_json::Value;
 
 use crate::error::RuleError;

@@ -12,6 +12,7 @@ use std::time::Duration;
 use aws_smithy_types::DateTime;
 
 use crate::error::{AwsResultExt, RuleError, error_code};
+use crate::evaluation::{Evaluation, Verdict};
 use crate::time::parse_rfc3339;
 
 /// The name of the root user's row.
@@ -229,6 +230,45 @@ pub async fn fetch_with(iam: &aws_sdk_iam::Client, delays: &[Duration]) -> Resul
     }
 }
 
+/// The credential report with the id of every IAM user (AWS Config records users by id): the
+/// facts of the rules that judge each IAM user by their row of the report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserReport {
+    pub report: CredentialReport,
+    /// User name → user id, from `iam:ListUsers`.
+    pub user_ids: HashMap<String, String>,
+}
+
+impl UserReport {
+    /// The IAM actions [`UserReport::fetch`] calls.
+    pub const ACTIONS: [&str; 3] = ["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListUsers"];
+
+    /// Reads the credential report and the user ids.
+    pub async fn fetch(iam: &aws_sdk_iam::Client) -> Result<Self, RuleError> {
+        let report = fetch_with(iam, POLL_DELAYS).await?;
+        let user_ids = crate::iam::user_ids(iam).await?;
+        Ok(UserReport { report, user_ids })
+    }
+
+    /// The rows of the IAM users that still exist, each with the user's id. The root user's row,
+    /// and users deleted since the report was generated, are left out.
+    pub fn users(&self) -> impl Iterator<Item = (&CredentialReportRow, &str)> {
+        self.report.users().filter_map(|row| Some((row, self.user_ids.get(&row.user)?.as_str())))
+    }
+
+    /// Checks that `decide` can read every user's row. Call it in `gather`: a row the decision
+    /// cannot read then fails the run before anything is reported, instead of losing its verdict.
+    pub fn check<T>(&self, decide: impl Fn(&CredentialReportRow) -> Result<T, String>) -> Result<(), RuleError> {
+        self.users().try_for_each(|(row, _)| decide(row).map(drop).map_err(RuleError::InvalidData))
+    }
+
+    /// One evaluation of `AWS::IAM::User` per user, from `decide`. Rows `decide` cannot read
+    /// (which [`UserReport::check`] has refused in `gather`) are left out.
+    pub fn evaluations(&self, decide: impl Fn(&CredentialReportRow) -> Result<Verdict, String>) -> Vec<Evaluation> {
+        self.users().filter_map(|(row, id)| Some(decide(row).ok()?.on(crate::iam::USER, id))).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,5 +365,33 @@ bob,arn:aws:iam::123456789012:user/bob,2026-01-01T00:00:00+00:00,false,N/A,N/A,N
             assert_eq!(error.error_type(), "AccessDenied");
             assert!(error.to_string().contains("iam:GenerateCredentialReport"), "{error}");
         }
+    }
+
+    #[test]
+    fn user_report_pairs_rows_with_ids_and_checks_before_reporting() {
+        let facts = UserReport {
+            report: CredentialReport::parse(SAMPLE).unwrap(),
+            // bob was deleted after the report was generated; carol has no row yet.
+            user_ids: [("alice", "AIDAALICE"), ("carol", "AIDACAROL")]
+                .into_iter()
+                .map(|(n, id)| (n.to_owned(), id.to_owned()))
+                .collect(),
+        };
+        let users: Vec<(&str, &str)> = facts.users().map(|(row, id)| (row.user.as_str(), id)).collect();
+        assert_eq!(users, [("alice", "AIDAALICE")]);
+        let decide = |row: &CredentialReportRow| -> Result<Verdict, String> {
+            if row.mfa_active { Ok(Verdict::compliant("mfa")) } else { Err(format!("user {}: unreadable", row.user)) }
+        };
+        let error = facts.check(decide).unwrap_err();
+        assert_eq!(error.error_type(), "InvalidData");
+        assert!(error.to_string().contains("user alice: unreadable"), "{error}");
+        assert!(facts.evaluations(decide).is_empty());
+        let evaluations = facts.evaluations(|row| Ok(Verdict::non_compliant(format!("{} judged", row.user))));
+        assert_eq!(evaluations.len(), 1);
+        assert_eq!(
+            (evaluations[0].resource_type.as_str(), evaluations[0].resource_id.as_str()),
+            (crate::iam::USER, "AIDAALICE")
+        );
+        assert!(facts.check(|_| Ok::<_, String>(())).is_ok());
     }
 }

@@ -4,6 +4,9 @@ use std::collections::HashMap;
 
 use crate::error::{AwsResultExt, RuleError};
 
+/// The resource type of IAM users, which AWS Config records by user id.
+pub const USER: &str = "AWS::IAM::User";
+
 /// User name → user id (the id AWS Config records users by), for every IAM user.
 /// IAM action: `iam:ListUsers`.
 pub async fn user_ids(iam: &aws_sdk_iam::Client) -> Result<HashMap<String, String>, RuleError> {

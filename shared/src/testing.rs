@@ -4,6 +4,7 @@
 #![allow(clippy::panic, reason = "test support: a missing fixture must fail the test loudly")]
 
 pub mod cloudtrail;
+pub mod iam;
 
 use serde_json::Value;
 
@@ -254,6 +255,24 @@ pub fn recorded_config_client(items: Vec<Recorded>, previous: Vec<(&str, &str)>)
 
 /// aws-smithy-mocks, for [`mock_client!`](crate::mock_client).
 pub use aws_smithy_mocks as mocks;
+
+/// The scope of a scheduled run in account 123456789012, us-east-1, at `now`.
+pub fn scope(now: aws_smithy_types::DateTime) -> crate::rule::Scope {
+    crate::rule::Scope { account_id: "123456789012".into(), region: "us-east-1".into(), now }
+}
+
+/// An [`Aws`](crate::Aws) whose client of one service answers from `aws-smithy-mocks` rules
+/// (in any order): `mock_aws!(aws_sdk_iam, &[&list_users, &report])`.
+#[macro_export]
+macro_rules! mock_aws {
+    ($aws_crate:ident, $rules:expr) => {
+        $crate::Aws::new($crate::testing::test_sdk_config()).with_client($crate::mock_client!(
+            $aws_crate,
+            $crate::testing::mocks::RuleMode::MatchAny,
+            $rules
+        ))
+    };
+}
 
 /// A real SDK client whose responses come from `aws-smithy-mocks` rules:
 /// `mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&rule])`, optionally with a last argument

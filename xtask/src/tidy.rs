@@ -23,6 +23,7 @@ fn scenarios(lib: &str) -> Vec<u32> {
 const SHARED_READS: &[(&str, &[&str])] = &[
     ("credential_report::fetch", &["iam:GenerateCredentialReport", "iam:GetCredentialReport"]),
     ("iam::user_ids", &["iam:ListUsers"]),
+    ("UserReport::fetch", &["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListUsers"]),
     ("iam::account_summary", &["iam:GetAccountSummary"]),
     ("recorded::recorded_items", &["config:ListDiscoveredResources", "config:BatchGetResourceConfig"]),
     (

@@ -32,16 +32,12 @@
 //! 9. `gather` fails, reporting nothing, when an active key has no creation date in the report
 //!    or when the report cannot be read (AccessDenied names the missing permission).
 
-use std::collections::HashMap;
-
 use aws_smithy_types::DateTime;
-use shared::credential_report::{self, CredentialReport, CredentialReportRow};
+use shared::credential_report::{CredentialReportRow, UserReport};
 use shared::prelude::*;
 use shared::time::{DAY, days_between, format_date};
 
 pub struct AccessKeysRotated;
-
-const USER: &str = "AWS::IAM::User";
 
 pub struct Params {
     /// Days an active key may live.
@@ -52,13 +48,6 @@ impl FromParams for Params {
     fn from_params(p: &Parameters) -> Result<Self, ParamError> {
         Ok(Params { max_age_days: p.int("maxAccessKeyAge")? })
     }
-}
-
-/// The credential report, and user name → user id.
-#[derive(Debug)]
-pub struct Facts {
-    pub report: CredentialReport,
-    pub user_ids: HashMap<String, String>,
 }
 
 /// The verdict for one user's row; an error when an active key has no creation date.
@@ -97,7 +86,7 @@ impl PeriodicRule for AccessKeysRotated {
         name: "access-keys-rotated",
         description: "Checks that active IAM access keys were rotated (created) within the number of days given in maxAccessKeyAge.",
         trigger: Trigger::Periodic(Frequency::TwentyFourHours),
-        resource_types: &[USER],
+        resource_types: &[shared::iam::USER],
         parameters: &[ParamSpec::int(
             "maxAccessKeyAge",
             Some("90"),
@@ -113,28 +102,16 @@ impl PeriodicRule for AccessKeysRotated {
         ..RuleSpec::DEFAULTS
     };
     type Params = Params;
-    type Facts = Facts;
+    type Facts = UserReport;
 
-    async fn gather(&self, aws: &Aws, params: &Params, scope: &Scope) -> Result<Facts, RuleError> {
-        let iam = aws.client(aws_sdk_iam::Client::new);
-        let report = credential_report::fetch(&iam).await?;
-        let user_ids = shared::iam::user_ids(&iam).await?;
-        // A row the decision cannot read fails the run here, rather than losing its verdict.
-        for row in report.users().filter(|row| user_ids.contains_key(&row.user)) {
-            decide(row, params.max_age_days, scope.now).map_err(RuleError::InvalidData)?;
-        }
-        Ok(Facts { report, user_ids })
+    async fn gather(&self, aws: &Aws, params: &Params, scope: &Scope) -> Result<UserReport, RuleError> {
+        let facts = UserReport::fetch(&aws.client(aws_sdk_iam::Client::new)).await?;
+        facts.check(|row| decide(row, params.max_age_days, scope.now))?;
+        Ok(facts)
     }
 
-    fn evaluate(&self, facts: &Facts, params: &Params, scope: &Scope) -> Vec<Evaluation> {
-        facts
-            .report
-            .users()
-            .filter_map(|row| {
-                let id = facts.user_ids.get(&row.user)?;
-                Some(decide(row, params.max_age_days, scope.now).ok()?.on(USER, id))
-            })
-            .collect()
+    fn evaluate(&self, facts: &UserReport, params: &Params, scope: &Scope) -> Vec<Evaluation> {
+        facts.evaluations(|row| decide(row, params.max_age_days, scope.now))
     }
 }
 
@@ -142,11 +119,10 @@ impl PeriodicRule for AccessKeysRotated {
 mod tests {
     use super::*;
     use aws_sdk_iam::operation::generate_credential_report::GenerateCredentialReportOutput;
-    use aws_sdk_iam::operation::get_credential_report::{GetCredentialReportError, GetCredentialReportOutput};
-    use aws_sdk_iam::operation::list_users::ListUsersOutput;
-    use aws_sdk_iam::primitives::Blob;
-    use aws_sdk_iam::types::{ReportStateType, User};
-    use aws_smithy_mocks::{RuleMode, mock};
+    use aws_sdk_iam::operation::get_credential_report::GetCredentialReportError;
+    use aws_sdk_iam::types::ReportStateType;
+    use aws_smithy_mocks::mock;
+    use shared::testing::iam::{credential_report, list_users};
     use shared::testing::{assert_evaluation, find, periodic};
 
     // The fixtures' notification time is 2026-11-20T12:00:00Z: 2026-08-22T12:00:00Z is exactly
@@ -174,9 +150,9 @@ departed,arn:aws:iam::123456789012:user/departed,2020-01-01T00:00:00+00:00,false
         ("gina", "AIDAGINA00000000007"),
     ];
 
-    fn facts_from(report: &str) -> Facts {
-        Facts {
-            report: CredentialReport::parse(report).unwrap(),
+    fn facts_from(report: &str) -> UserReport {
+        UserReport {
+            report: shared::credential_report::CredentialReport::parse(report).unwrap(),
             user_ids: IDS.iter().map(|(n, id)| ((*n).to_owned(), (*id).to_owned())).collect(),
         }
     }
@@ -249,56 +225,19 @@ departed,arn:aws:iam::123456789012:user/departed,2020-01-01T00:00:00+00:00,false
         assert!(error.to_string().contains("maxAccessKeyAge"), "{error}");
     }
 
-    fn iam_with(rules: &[&aws_smithy_mocks::Rule]) -> Aws {
-        let iam = shared::mock_client!(aws_sdk_iam, RuleMode::MatchAny, rules);
-        Aws::new(shared::testing::test_sdk_config()).with_client(iam)
-    }
-
     fn scope() -> Scope {
-        Scope {
-            account_id: "123456789012".into(),
-            region: "us-east-1".into(),
-            now: shared::time::parse_rfc3339("2026-11-20T12:00:00Z").unwrap(),
-        }
-    }
-
-    fn report_rules(report: impl Into<String>) -> (aws_smithy_mocks::Rule, aws_smithy_mocks::Rule) {
-        let report: String = report.into();
-        let generate = mock!(aws_sdk_iam::Client::generate_credential_report)
-            .then_output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Complete).build());
-        let get = mock!(aws_sdk_iam::Client::get_credential_report)
-            .then_output(move || GetCredentialReportOutput::builder().content(Blob::new(report.clone())).build());
-        (generate, get)
-    }
-
-    fn user(name: &str, id: &str) -> User {
-        User::builder()
-            .user_name(name)
-            .user_id(id)
-            .path("/")
-            .arn(format!("arn:aws:iam::123456789012:user/{name}"))
-            .create_date(DateTime::from_secs(0))
-            .build()
-            .unwrap()
-    }
-
-    fn list_users() -> aws_smithy_mocks::Rule {
-        let (page_1, page_2) = (user("alice", "AIDAALICE0000000001"), user("bob", "AIDABOB000000000002"));
-        mock!(aws_sdk_iam::Client::list_users)
-            .sequence()
-            .output(move || {
-                ListUsersOutput::builder().users(page_1.clone()).is_truncated(true).marker("m").build().unwrap()
-            })
-            .output(move || ListUsersOutput::builder().users(page_2.clone()).build().unwrap())
-            .build()
+        shared::testing::scope(shared::time::parse_rfc3339("2026-11-20T12:00:00Z").unwrap())
     }
 
     #[tokio::test]
     async fn scenario_8_gather_reads_the_report_and_all_user_pages() {
         let params = shared::testing::params::<AccessKeysRotated>("scheduled").unwrap();
-        let (generate, get) = report_rules(REPORT);
-        let list = list_users();
-        let facts = AccessKeysRotated.gather(&iam_with(&[&generate, &get, &list]), &params, &scope()).await.unwrap();
+        let (generate, get) = credential_report(REPORT);
+        let list = list_users(&[("alice", "AIDAALICE0000000001"), ("bob", "AIDABOB000000000002")]);
+        let facts = AccessKeysRotated
+            .gather(&shared::mock_aws!(aws_sdk_iam, &[&generate, &get, &list]), &params, &scope())
+            .await
+            .unwrap();
         assert_eq!(list.num_calls(), 2);
         assert_eq!(facts.user_ids.len(), 2);
         let evaluations = AccessKeysRotated.evaluate(&facts, &params, &scope());
@@ -313,10 +252,12 @@ departed,arn:aws:iam::123456789012:user/departed,2020-01-01T00:00:00+00:00,false
         let undated = format!(
             "{header}\nbob,arn:aws:iam::123456789012:user/bob,2026-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
         );
-        let (generate, get) = report_rules(undated);
-        let list = list_users();
-        let error =
-            AccessKeysRotated.gather(&iam_with(&[&generate, &get, &list]), &params, &scope()).await.unwrap_err();
+        let (generate, get) = credential_report(undated);
+        let list = list_users(&[("alice", "AIDAALICE0000000001"), ("bob", "AIDABOB000000000002")]);
+        let error = AccessKeysRotated
+            .gather(&shared::mock_aws!(aws_sdk_iam, &[&generate, &get, &list]), &params, &scope())
+            .await
+            .unwrap_err();
         assert_eq!(error.error_type(), "InvalidData");
         assert!(error.to_string().contains("user bob: access key 1 is active but has no creation date"), "{error}");
 
@@ -327,7 +268,10 @@ departed,arn:aws:iam::123456789012:user/departed,2020-01-01T00:00:00+00:00,false
                 aws_sdk_iam::error::ErrorMetadata::builder().code("AccessDenied").message("not authorized").build(),
             )
         });
-        let error = AccessKeysRotated.gather(&iam_with(&[&generate, &denied]), &params, &scope()).await.unwrap_err();
+        let error = AccessKeysRotated
+            .gather(&shared::mock_aws!(aws_sdk_iam, &[&generate, &denied]), &params, &scope())
+            .await
+            .unwrap_err();
         assert_eq!(error.error_type(), "AccessDenied");
         assert!(error.to_string().contains("iam:GetCredentialReport"), "{error}");
     }

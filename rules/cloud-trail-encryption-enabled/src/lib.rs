@@ -153,11 +153,7 @@ mod tests {
 
     #[tokio::test]
     async fn scenario_5_gather_asks_for_own_trails_and_reports_access_denied() {
-        let scope = Scope {
-            account_id: "123456789012".into(),
-            region: "us-east-1".into(),
-            now: aws_sdk_cloudtrail::primitives::DateTime::from_secs(0),
-        };
+        let scope = shared::testing::scope(aws_sdk_cloudtrail::primitives::DateTime::from_secs(0));
         let own = mock!(aws_sdk_cloudtrail::Client::describe_trails)
             .match_requests(|r| r.include_shadow_trails() == Some(false))
             .then_output(|| DescribeTrailsOutput::builder().trail_list(trail("t", "us-east-1", Some(KEY))).build());

@@ -422,11 +422,7 @@ mod tests {
     }
 
     fn scope() -> Scope {
-        Scope {
-            account_id: "123456789012".into(),
-            region: "us-east-1".into(),
-            now: aws_sdk_cloudtrail::primitives::DateTime::from_secs(0),
-        }
+        shared::testing::scope(aws_sdk_cloudtrail::primitives::DateTime::from_secs(0))
     }
 
     fn trails_client(trails: Vec<Trail>) -> aws_sdk_cloudtrail::Client {

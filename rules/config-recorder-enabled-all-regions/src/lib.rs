@@ -473,11 +473,7 @@ mod tests {
 
     #[tokio::test]
     async fn scenario_9_gather_reads_each_region_and_names_failures() {
-        let scope = Scope {
-            account_id: "123456789012".into(),
-            region: "us-east-1".into(),
-            now: aws_sdk_config::primitives::DateTime::from_secs(0),
-        };
+        let scope = shared::testing::scope(aws_sdk_config::primitives::DateTime::from_secs(0));
         let params = shared::testing::params::<ConfigRecorderEnabledAllRegions>("additional-regions").unwrap();
         let recorders = mock!(aws_sdk_config::Client::describe_configuration_recorders).then_output(|| {
             DescribeConfigurationRecordersOutput::builder().configuration_recorders(recorder(true, None, true)).build()

@@ -330,12 +330,11 @@ mod tests {
     }
 
     fn iam_with(rules: &[&aws_smithy_mocks::Rule]) -> Aws {
-        let iam = shared::mock_client!(aws_sdk_iam, RuleMode::MatchAny, rules);
-        Aws::new(shared::testing::test_sdk_config()).with_client(iam)
+        shared::mock_aws!(aws_sdk_iam, rules)
     }
 
     fn scope() -> Scope {
-        Scope { account_id: "123456789012".into(), region: "us-east-1".into(), now: DateTime::from_secs(1_795_176_000) }
+        shared::testing::scope(DateTime::from_secs(1_795_176_000))
     }
 
     const ENCODED_ADMIN: &str = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D";

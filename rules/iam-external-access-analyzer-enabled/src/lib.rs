@@ -160,7 +160,7 @@ mod tests {
     }
 
     fn scope() -> Scope {
-        Scope { account_id: "123456789012".into(), region: "us-east-1".into(), now: DateTime::from_secs(1_795_168_800) }
+        shared::testing::scope(DateTime::from_secs(1_795_168_800))
     }
 
     #[tokio::test]

@@ -87,10 +87,11 @@ impl PeriodicRule for IamRootAccessKeyCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_iam::operation::get_account_summary::{GetAccountSummaryError, GetAccountSummaryOutput};
+    use aws_sdk_iam::operation::get_account_summary::GetAccountSummaryError;
     use aws_sdk_iam::primitives::DateTime;
     use aws_sdk_iam::types::SummaryKeyType;
-    use aws_smithy_mocks::{RuleMode, mock};
+    use aws_smithy_mocks::mock;
+    use shared::testing::iam::account_summary;
     use shared::testing::{assert_evaluation, periodic};
 
     fn only(evaluations: Vec<Evaluation>) -> Evaluation {
@@ -105,22 +106,11 @@ mod tests {
     }
 
     fn iam_with(rules: &[&aws_smithy_mocks::Rule]) -> Aws {
-        let iam = shared::mock_client!(aws_sdk_iam, RuleMode::MatchAny, rules);
-        Aws::new(shared::testing::test_sdk_config()).with_client(iam)
+        shared::mock_aws!(aws_sdk_iam, rules)
     }
 
     fn scope() -> Scope {
-        Scope { account_id: "123456789012".into(), region: "us-east-1".into(), now: DateTime::from_secs(1_795_168_800) }
-    }
-
-    fn summary(entries: &'static [(SummaryKeyType, i32)]) -> aws_smithy_mocks::Rule {
-        mock!(aws_sdk_iam::Client::get_account_summary).then_output(move || {
-            let mut out = GetAccountSummaryOutput::builder().summary_map(SummaryKeyType::Users, 3);
-            for (key, value) in entries {
-                out = out.summary_map(key.clone(), *value);
-            }
-            out.build()
-        })
+        shared::testing::scope(DateTime::from_secs(1_795_168_800))
     }
 
     #[test]
@@ -142,7 +132,7 @@ mod tests {
 
     #[tokio::test]
     async fn scenario_4_a_missing_password_counter_means_a_password() {
-        let rule = summary(&[(SummaryKeyType::AccountAccessKeysPresent, 0)]);
+        let rule = account_summary(&[(SummaryKeyType::AccountAccessKeysPresent, 0)]);
         let facts = IamRootAccessKeyCheck.gather(&iam_with(&[&rule]), &NoParams, &scope()).await.unwrap();
         assert_eq!(facts, RootCredentials { access_keys: 0, password_present: true });
         assert_evaluation(
@@ -154,7 +144,7 @@ mod tests {
 
     #[tokio::test]
     async fn scenario_5_gather_reads_the_summary_and_refuses_one_without_the_key_counter() {
-        let rule = summary(&[
+        let rule = account_summary(&[
             (SummaryKeyType::AccountAccessKeysPresent, 1),
             (SummaryKeyType::AccountPasswordPresent, 0),
             (SummaryKeyType::AccountMfaEnabled, 1),
@@ -162,7 +152,7 @@ mod tests {
         let facts = IamRootAccessKeyCheck.gather(&iam_with(&[&rule]), &NoParams, &scope()).await.unwrap();
         assert_eq!(facts, RootCredentials { access_keys: 1, password_present: false });
 
-        let incomplete = summary(&[(SummaryKeyType::AccountMfaEnabled, 1)]);
+        let incomplete = account_summary(&[(SummaryKeyType::AccountMfaEnabled, 1)]);
         let error = IamRootAccessKeyCheck.gather(&iam_with(&[&incomplete]), &NoParams, &scope()).await.unwrap_err();
         assert_eq!(error.error_type(), "InvalidData");
         assert!(error.to_string().contains("AccountAccessKeysPresent"), "{error}");

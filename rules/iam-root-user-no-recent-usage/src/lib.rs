@@ -216,16 +216,11 @@ mod tests {
     }
 
     fn iam_with(rules: &[&aws_smithy_mocks::Rule]) -> Aws {
-        let iam = shared::mock_client!(aws_sdk_iam, RuleMode::MatchAny, rules);
-        Aws::new(shared::testing::test_sdk_config()).with_client(iam)
+        shared::mock_aws!(aws_sdk_iam, rules)
     }
 
     fn scope() -> Scope {
-        Scope {
-            account_id: "123456789012".into(),
-            region: "us-east-1".into(),
-            now: shared::time::parse_rfc3339("2026-11-20T12:00:00Z").unwrap(),
-        }
+        shared::testing::scope(shared::time::parse_rfc3339("2026-11-20T12:00:00Z").unwrap())
     }
 
     #[tokio::test]

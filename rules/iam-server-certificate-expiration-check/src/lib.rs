@@ -100,7 +100,7 @@ mod tests {
     use super::*;
     use aws_sdk_iam::operation::list_server_certificates::{ListServerCertificatesError, ListServerCertificatesOutput};
     use aws_sdk_iam::types::ServerCertificateMetadata;
-    use aws_smithy_mocks::{RuleMode, mock};
+    use aws_smithy_mocks::mock;
     use shared::testing::{assert_evaluation, find, periodic};
 
     /// The scheduled event's notification time, 2026-11-20T12:00:00Z.
@@ -126,12 +126,11 @@ mod tests {
     }
 
     fn iam_with(rules: &[&aws_smithy_mocks::Rule]) -> Aws {
-        let iam = shared::mock_client!(aws_sdk_iam, RuleMode::MatchAny, rules);
-        Aws::new(shared::testing::test_sdk_config()).with_client(iam)
+        shared::mock_aws!(aws_sdk_iam, rules)
     }
 
     fn scope() -> Scope {
-        Scope { account_id: "123456789012".into(), region: "us-east-1".into(), now: DateTime::from_secs(NOW) }
+        shared::testing::scope(DateTime::from_secs(NOW))
     }
 
     #[test]

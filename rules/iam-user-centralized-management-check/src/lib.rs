@@ -371,7 +371,7 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
     }
 
     fn scope() -> Scope {
-        Scope { account_id: "123456789012".into(), region: "us-east-1".into(), now: DateTime::from_secs(1_795_168_800) }
+        shared::testing::scope(DateTime::from_secs(1_795_168_800))
     }
 
     fn user(name: &str, id: &str) -> User {

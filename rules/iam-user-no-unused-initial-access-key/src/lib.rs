@@ -35,14 +35,10 @@
 //! 11. `gather` fails, reporting nothing, when a needed date is missing from the report or when
 //!     the report cannot be read (AccessDenied names the missing permission).
 
-use std::collections::HashMap;
-
-use shared::credential_report::{self, CredentialReport, CredentialReportRow, ReportDate};
+use shared::credential_report::{CredentialReportRow, ReportDate, UserReport};
 use shared::prelude::*;
 
 pub struct IamUserNoUnusedInitialAccessKey;
-
-const USER: &str = "AWS::IAM::User";
 
 pub struct Params {
     /// Seconds after the user's creation within which a key counts as created at setup.
@@ -53,13 +49,6 @@ impl FromParams for Params {
     fn from_params(p: &Parameters) -> Result<Self, ParamError> {
         Ok(Params { setup_window_secs: p.int("setupWindowSeconds")? })
     }
-}
-
-/// The credential report, and user name → user id.
-#[derive(Debug)]
-pub struct Facts {
-    pub report: CredentialReport,
-    pub user_ids: HashMap<String, String>,
 }
 
 /// The verdict for one user's row; an error when a date the decision needs is missing.
@@ -111,7 +100,7 @@ impl PeriodicRule for IamUserNoUnusedInitialAccessKey {
         name: "iam-user-no-unused-initial-access-key",
         description: "Checks that IAM users with a console password have no never-used access key created when the user was set up.",
         trigger: Trigger::Periodic(Frequency::TwentyFourHours),
-        resource_types: &[USER],
+        resource_types: &[shared::iam::USER],
         parameters: &[ParamSpec::int(
             "setupWindowSeconds",
             Some("600"),
@@ -125,28 +114,16 @@ impl PeriodicRule for IamUserNoUnusedInitialAccessKey {
         ..RuleSpec::DEFAULTS
     };
     type Params = Params;
-    type Facts = Facts;
+    type Facts = UserReport;
 
-    async fn gather(&self, aws: &Aws, params: &Params, _: &Scope) -> Result<Facts, RuleError> {
-        let iam = aws.client(aws_sdk_iam::Client::new);
-        let report = credential_report::fetch(&iam).await?;
-        let user_ids = shared::iam::user_ids(&iam).await?;
-        // A row the decision cannot read fails the run here, rather than losing its verdict.
-        for row in report.users().filter(|row| user_ids.contains_key(&row.user)) {
-            decide(row, params.setup_window_secs).map_err(RuleError::InvalidData)?;
-        }
-        Ok(Facts { report, user_ids })
+    async fn gather(&self, aws: &Aws, params: &Params, _: &Scope) -> Result<UserReport, RuleError> {
+        let facts = UserReport::fetch(&aws.client(aws_sdk_iam::Client::new)).await?;
+        facts.check(|row| decide(row, params.setup_window_secs))?;
+        Ok(facts)
     }
 
-    fn evaluate(&self, facts: &Facts, params: &Params, _: &Scope) -> Vec<Evaluation> {
-        facts
-            .report
-            .users()
-            .filter_map(|row| {
-                let id = facts.user_ids.get(&row.user)?;
-                Some(decide(row, params.setup_window_secs).ok()?.on(USER, id))
-            })
-            .collect()
+    fn evaluate(&self, facts: &UserReport, params: &Params, _: &Scope) -> Vec<Evaluation> {
+        facts.evaluations(|row| decide(row, params.setup_window_secs))
     }
 }
 
@@ -154,11 +131,11 @@ impl PeriodicRule for IamUserNoUnusedInitialAccessKey {
 mod tests {
     use super::*;
     use aws_sdk_iam::operation::generate_credential_report::GenerateCredentialReportOutput;
-    use aws_sdk_iam::operation::get_credential_report::{GetCredentialReportError, GetCredentialReportOutput};
-    use aws_sdk_iam::operation::list_users::ListUsersOutput;
-    use aws_sdk_iam::primitives::{Blob, DateTime};
-    use aws_sdk_iam::types::{ReportStateType, User};
-    use aws_smithy_mocks::{RuleMode, mock};
+    use aws_sdk_iam::operation::get_credential_report::GetCredentialReportError;
+    use aws_sdk_iam::primitives::DateTime;
+    use aws_sdk_iam::types::ReportStateType;
+    use aws_smithy_mocks::mock;
+    use shared::testing::iam::{credential_report, list_users};
     use shared::testing::{assert_evaluation, find, periodic};
 
     // Every user was created at 2026-11-01T10:00:00Z.
@@ -185,9 +162,9 @@ departed,arn:aws:iam::123456789012:user/departed,2026-11-01T10:00:00+00:00,true,
         ("gina", "AIDAGINA00000000007"),
     ];
 
-    fn facts() -> Facts {
-        Facts {
-            report: CredentialReport::parse(REPORT).unwrap(),
+    fn facts() -> UserReport {
+        UserReport {
+            report: shared::credential_report::CredentialReport::parse(REPORT).unwrap(),
             user_ids: IDS.iter().map(|(n, id)| ((*n).to_owned(), (*id).to_owned())).collect(),
         }
     }
@@ -269,53 +246,17 @@ departed,arn:aws:iam::123456789012:user/departed,2026-11-01T10:00:00+00:00,true,
         assert!(error.to_string().contains("setupWindowSeconds"), "{error}");
     }
 
-    fn iam_with(rules: &[&aws_smithy_mocks::Rule]) -> Aws {
-        let iam = shared::mock_client!(aws_sdk_iam, RuleMode::MatchAny, rules);
-        Aws::new(shared::testing::test_sdk_config()).with_client(iam)
-    }
-
     fn scope() -> Scope {
-        Scope { account_id: "123456789012".into(), region: "us-east-1".into(), now: DateTime::from_secs(1_795_168_800) }
-    }
-
-    fn report_rules(report: impl Into<String>) -> (aws_smithy_mocks::Rule, aws_smithy_mocks::Rule) {
-        let report: String = report.into();
-        let generate = mock!(aws_sdk_iam::Client::generate_credential_report)
-            .then_output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Complete).build());
-        let get = mock!(aws_sdk_iam::Client::get_credential_report)
-            .then_output(move || GetCredentialReportOutput::builder().content(Blob::new(report.clone())).build());
-        (generate, get)
-    }
-
-    fn user(name: &str, id: &str) -> User {
-        User::builder()
-            .user_name(name)
-            .user_id(id)
-            .path("/")
-            .arn(format!("arn:aws:iam::123456789012:user/{name}"))
-            .create_date(DateTime::from_secs(0))
-            .build()
-            .unwrap()
-    }
-
-    fn list_users() -> aws_smithy_mocks::Rule {
-        let (page_1, page_2) = (user("alice", "AIDAALICE0000000001"), user("carol", "AIDACAROL0000000003"));
-        mock!(aws_sdk_iam::Client::list_users)
-            .sequence()
-            .output(move || {
-                ListUsersOutput::builder().users(page_1.clone()).is_truncated(true).marker("m").build().unwrap()
-            })
-            .output(move || ListUsersOutput::builder().users(page_2.clone()).build().unwrap())
-            .build()
+        shared::testing::scope(DateTime::from_secs(1_795_168_800))
     }
 
     #[tokio::test]
     async fn scenario_10_gather_reads_the_report_and_all_user_pages() {
         let params = shared::testing::params::<IamUserNoUnusedInitialAccessKey>("scheduled").unwrap();
-        let (generate, get) = report_rules(REPORT);
-        let list = list_users();
+        let (generate, get) = credential_report(REPORT);
+        let list = list_users(&[("alice", "AIDAALICE0000000001"), ("carol", "AIDACAROL0000000003")]);
         let facts = IamUserNoUnusedInitialAccessKey
-            .gather(&iam_with(&[&generate, &get, &list]), &params, &scope())
+            .gather(&shared::mock_aws!(aws_sdk_iam, &[&generate, &get, &list]), &params, &scope())
             .await
             .unwrap();
         assert_eq!(list.num_calls(), 2);
@@ -333,10 +274,10 @@ departed,arn:aws:iam::123456789012:user/departed,2026-11-01T10:00:00+00:00,true,
         let undated = format!(
             "{header}\ncarol,arn:aws:iam::123456789012:user/carol,N/A,true,no_information,2026-11-01T10:00:00+00:00,N/A,false,true,2026-11-01T10:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
         );
-        let (generate, get) = report_rules(undated);
-        let list = list_users();
+        let (generate, get) = credential_report(undated);
+        let list = list_users(&[("alice", "AIDAALICE0000000001"), ("carol", "AIDACAROL0000000003")]);
         let error = IamUserNoUnusedInitialAccessKey
-            .gather(&iam_with(&[&generate, &get, &list]), &params, &scope())
+            .gather(&shared::mock_aws!(aws_sdk_iam, &[&generate, &get, &list]), &params, &scope())
             .await
             .unwrap_err();
         assert_eq!(error.error_type(), "InvalidData");
@@ -350,7 +291,7 @@ departed,arn:aws:iam::123456789012:user/departed,2026-11-01T10:00:00+00:00,true,
             )
         });
         let error = IamUserNoUnusedInitialAccessKey
-            .gather(&iam_with(&[&generate, &denied]), &params, &scope())
+            .gather(&shared::mock_aws!(aws_sdk_iam, &[&generate, &denied]), &params, &scope())
             .await
             .unwrap_err();
         assert_eq!(error.error_type(), "AccessDenied");

@@ -22,21 +22,10 @@
 //! 6. `gather` reads the credential report and pages through `ListUsers` for the user ids.
 //! 7. AccessDenied on `ListUsers` is an error naming the missing permission.
 
-use std::collections::HashMap;
-
-use shared::credential_report::{self, CredentialReport, CredentialReportRow};
+use shared::credential_report::{CredentialReportRow, UserReport};
 use shared::prelude::*;
 
 pub struct IamUserSingleActiveAccessKey;
-
-const USER: &str = "AWS::IAM::User";
-
-/// The credential report, and user name → user id.
-#[derive(Debug)]
-pub struct Facts {
-    pub report: CredentialReport,
-    pub user_ids: HashMap<String, String>,
-}
 
 /// The verdict for one user's row.
 pub fn decide(row: &CredentialReportRow) -> Verdict {
@@ -55,36 +44,31 @@ impl PeriodicRule for IamUserSingleActiveAccessKey {
         name: "iam-user-single-active-access-key",
         description: "Checks that every IAM user has at most one active access key.",
         trigger: Trigger::Periodic(Frequency::TwentyFourHours),
-        resource_types: &[USER],
+        resource_types: &[shared::iam::USER],
         parameters: &[],
         iam_actions: &["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListUsers"],
         cis: &["1.12"],
         ..RuleSpec::DEFAULTS
     };
     type Params = NoParams;
-    type Facts = Facts;
+    type Facts = UserReport;
 
-    async fn gather(&self, aws: &Aws, _: &NoParams, _: &Scope) -> Result<Facts, RuleError> {
-        let iam = aws.client(aws_sdk_iam::Client::new);
-        let report = credential_report::fetch(&iam).await?;
-        let user_ids = shared::iam::user_ids(&iam).await?;
-        Ok(Facts { report, user_ids })
+    async fn gather(&self, aws: &Aws, _: &NoParams, _: &Scope) -> Result<UserReport, RuleError> {
+        UserReport::fetch(&aws.client(aws_sdk_iam::Client::new)).await
     }
 
-    fn evaluate(&self, facts: &Facts, _: &NoParams, _: &Scope) -> Vec<Evaluation> {
-        facts.report.users().filter_map(|row| Some(decide(row).on(USER, facts.user_ids.get(&row.user)?))).collect()
+    fn evaluate(&self, facts: &UserReport, _: &NoParams, _: &Scope) -> Vec<Evaluation> {
+        facts.evaluations(|row| Ok(decide(row)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_iam::operation::generate_credential_report::GenerateCredentialReportOutput;
-    use aws_sdk_iam::operation::get_credential_report::GetCredentialReportOutput;
-    use aws_sdk_iam::operation::list_users::{ListUsersError, ListUsersOutput};
-    use aws_sdk_iam::primitives::{Blob, DateTime};
-    use aws_sdk_iam::types::{ReportStateType, User};
-    use aws_smithy_mocks::{RuleMode, mock};
+    use aws_sdk_iam::operation::list_users::ListUsersError;
+    use aws_sdk_iam::primitives::DateTime;
+    use aws_smithy_mocks::mock;
+    use shared::testing::iam::{credential_report, list_users};
     use shared::testing::{assert_evaluation, find, periodic};
 
     const REPORT: &str = "\
@@ -106,9 +90,9 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,false
         ("erin", "AIDAERIN00000000005"),
     ];
 
-    fn facts() -> Facts {
-        Facts {
-            report: CredentialReport::parse(REPORT).unwrap(),
+    fn facts() -> UserReport {
+        UserReport {
+            report: shared::credential_report::CredentialReport::parse(REPORT).unwrap(),
             user_ids: IDS.iter().map(|(n, id)| ((*n).to_owned(), (*id).to_owned())).collect(),
         }
     }
@@ -157,47 +141,16 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,false
         assert!(evaluations.iter().all(|e| !e.annotation.contains("departed")));
     }
 
-    fn iam_with(rules: &[&aws_smithy_mocks::Rule]) -> Aws {
-        let iam = shared::mock_client!(aws_sdk_iam, RuleMode::MatchAny, rules);
-        Aws::new(shared::testing::test_sdk_config()).with_client(iam)
-    }
-
     fn scope() -> Scope {
-        Scope { account_id: "123456789012".into(), region: "us-east-1".into(), now: DateTime::from_secs(1_795_168_800) }
-    }
-
-    fn report_rules() -> (aws_smithy_mocks::Rule, aws_smithy_mocks::Rule) {
-        let generate = mock!(aws_sdk_iam::Client::generate_credential_report)
-            .then_output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Complete).build());
-        let get = mock!(aws_sdk_iam::Client::get_credential_report)
-            .then_output(|| GetCredentialReportOutput::builder().content(Blob::new(REPORT)).build());
-        (generate, get)
-    }
-
-    fn user(name: &str, id: &str) -> User {
-        User::builder()
-            .user_name(name)
-            .user_id(id)
-            .path("/")
-            .arn(format!("arn:aws:iam::123456789012:user/{name}"))
-            .create_date(DateTime::from_secs(0))
-            .build()
-            .unwrap()
+        shared::testing::scope(DateTime::from_secs(1_795_168_800))
     }
 
     #[tokio::test]
     async fn scenario_6_gather_reads_the_report_and_all_user_pages() {
-        let (generate, get) = report_rules();
-        let (page_1, page_2) = (user("alice", "AIDAALICE0000000001"), user("bob", "AIDABOB000000000002"));
-        let list = mock!(aws_sdk_iam::Client::list_users)
-            .sequence()
-            .output(move || {
-                ListUsersOutput::builder().users(page_1.clone()).is_truncated(true).marker("m").build().unwrap()
-            })
-            .output(move || ListUsersOutput::builder().users(page_2.clone()).build().unwrap())
-            .build();
+        let (generate, get) = credential_report(REPORT);
+        let list = list_users(&[("alice", "AIDAALICE0000000001"), ("bob", "AIDABOB000000000002")]);
         let facts = IamUserSingleActiveAccessKey
-            .gather(&iam_with(&[&generate, &get, &list]), &NoParams, &scope())
+            .gather(&shared::mock_aws!(aws_sdk_iam, &[&generate, &get, &list]), &NoParams, &scope())
             .await
             .unwrap();
         assert_eq!(list.num_calls(), 2);
@@ -210,14 +163,14 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,false
 
     #[tokio::test]
     async fn scenario_7_access_denied_names_the_permission() {
-        let (generate, get) = report_rules();
+        let (generate, get) = credential_report(REPORT);
         let denied = mock!(aws_sdk_iam::Client::list_users).then_error(|| {
             ListUsersError::generic(
                 aws_sdk_iam::error::ErrorMetadata::builder().code("AccessDenied").message("not authorized").build(),
             )
         });
         let error = IamUserSingleActiveAccessKey
-            .gather(&iam_with(&[&generate, &get, &denied]), &NoParams, &scope())
+            .gather(&shared::mock_aws!(aws_sdk_iam, &[&generate, &get, &denied]), &NoParams, &scope())
             .await
             .unwrap_err();
         assert_eq!(error.error_type(), "AccessDenied");

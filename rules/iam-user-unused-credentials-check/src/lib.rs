@@ -37,16 +37,12 @@
 //! 11. `gather` fails, reporting nothing, when a needed date is missing from the report or when
 //!     the report cannot be read (AccessDenied names the missing permission).
 
-use std::collections::HashMap;
-
 use aws_smithy_types::DateTime;
-use shared::credential_report::{self, CredentialReport, CredentialReportRow, ReportDate};
+use shared::credential_report::{CredentialReportRow, ReportDate, UserReport};
 use shared::prelude::*;
 use shared::time::{DAY, format_date};
 
 pub struct IamUserUnusedCredentialsCheck;
-
-const USER: &str = "AWS::IAM::User";
 
 pub struct Params {
     /// Days a credential may go unused.
@@ -57,13 +53,6 @@ impl FromParams for Params {
     fn from_params(p: &Parameters) -> Result<Self, ParamError> {
         Ok(Params { max_unused_days: p.int("maxCredentialUsageAge")? })
     }
-}
-
-/// The credential report, and user name → user id.
-#[derive(Debug)]
-pub struct Facts {
-    pub report: CredentialReport,
-    pub user_ids: HashMap<String, String>,
 }
 
 /// When a credential was last used, or, if it never was, when it was set.
@@ -131,7 +120,7 @@ impl PeriodicRule for IamUserUnusedCredentialsCheck {
         name: "iam-user-unused-credentials-check",
         description: "Checks that IAM users have no console password or active access key left unused for maxCredentialUsageAge days or more.",
         trigger: Trigger::Periodic(Frequency::TwentyFourHours),
-        resource_types: &[USER],
+        resource_types: &[shared::iam::USER],
         parameters: &[ParamSpec::int(
             "maxCredentialUsageAge",
             Some("90"),
@@ -147,42 +136,25 @@ impl PeriodicRule for IamUserUnusedCredentialsCheck {
         ..RuleSpec::DEFAULTS
     };
     type Params = Params;
-    type Facts = Facts;
+    type Facts = UserReport;
 
-    async fn gather(&self, aws: &Aws, params: &Params, scope: &Scope) -> Result<Facts, RuleError> {
-        let iam = aws.client(aws_sdk_iam::Client::new);
-        let report = credential_report::fetch(&iam).await?;
-        let user_ids = shared::iam::user_ids(&iam).await?;
-        // A row the decision cannot read fails the run here, rather than losing its verdict.
-        for row in report.users().filter(|row| user_ids.contains_key(&row.user)) {
-            decide(row, params.max_unused_days, scope.now).map_err(RuleError::InvalidData)?;
-        }
-        Ok(Facts { report, user_ids })
+    async fn gather(&self, aws: &Aws, params: &Params, scope: &Scope) -> Result<UserReport, RuleError> {
+        let facts = UserReport::fetch(&aws.client(aws_sdk_iam::Client::new)).await?;
+        facts.check(|row| decide(row, params.max_unused_days, scope.now))?;
+        Ok(facts)
     }
 
-    fn evaluate(&self, facts: &Facts, params: &Params, scope: &Scope) -> Vec<Evaluation> {
-        facts
-            .report
-            .users()
-            .filter_map(|row| {
-                let id = facts.user_ids.get(&row.user)?;
-                Some(decide(row, params.max_unused_days, scope.now).ok()?.on(USER, id))
-            })
-            .collect()
+    fn evaluate(&self, facts: &UserReport, params: &Params, scope: &Scope) -> Vec<Evaluation> {
+        facts.evaluations(|row| decide(row, params.max_unused_days, scope.now))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_iam::operation::generate_credential_report::{
-        GenerateCredentialReportError, GenerateCredentialReportOutput,
-    };
-    use aws_sdk_iam::operation::get_credential_report::GetCredentialReportOutput;
-    use aws_sdk_iam::operation::list_users::ListUsersOutput;
-    use aws_sdk_iam::primitives::Blob;
-    use aws_sdk_iam::types::{ReportStateType, User};
-    use aws_smithy_mocks::{RuleMode, mock};
+    use aws_sdk_iam::operation::generate_credential_report::GenerateCredentialReportError;
+    use aws_smithy_mocks::mock;
+    use shared::testing::iam::{credential_report, list_users};
     use shared::testing::{assert_evaluation, find, periodic};
 
     // The fixtures' notification time is 2026-11-20T12:00:00Z: 2026-10-06T12:00:00Z is exactly
@@ -210,9 +182,9 @@ departed,arn:aws:iam::123456789012:user/departed,2020-01-01T00:00:00+00:00,true,
         ("gina", "AIDAGINA00000000007"),
     ];
 
-    fn facts() -> Facts {
-        Facts {
-            report: CredentialReport::parse(REPORT).unwrap(),
+    fn facts() -> UserReport {
+        UserReport {
+            report: shared::credential_report::CredentialReport::parse(REPORT).unwrap(),
             user_ids: IDS.iter().map(|(n, id)| ((*n).to_owned(), (*id).to_owned())).collect(),
         }
     }
@@ -305,57 +277,17 @@ departed,arn:aws:iam::123456789012:user/departed,2020-01-01T00:00:00+00:00,true,
         assert!(error.to_string().contains("maxCredentialUsageAge"), "{error}");
     }
 
-    fn iam_with(rules: &[&aws_smithy_mocks::Rule]) -> Aws {
-        let iam = shared::mock_client!(aws_sdk_iam, RuleMode::MatchAny, rules);
-        Aws::new(shared::testing::test_sdk_config()).with_client(iam)
-    }
-
     fn scope() -> Scope {
-        Scope {
-            account_id: "123456789012".into(),
-            region: "us-east-1".into(),
-            now: shared::time::parse_rfc3339("2026-11-20T12:00:00Z").unwrap(),
-        }
-    }
-
-    fn report_rules(report: impl Into<String>) -> (aws_smithy_mocks::Rule, aws_smithy_mocks::Rule) {
-        let report: String = report.into();
-        let generate = mock!(aws_sdk_iam::Client::generate_credential_report)
-            .then_output(|| GenerateCredentialReportOutput::builder().state(ReportStateType::Complete).build());
-        let get = mock!(aws_sdk_iam::Client::get_credential_report)
-            .then_output(move || GetCredentialReportOutput::builder().content(Blob::new(report.clone())).build());
-        (generate, get)
-    }
-
-    fn user(name: &str, id: &str) -> User {
-        User::builder()
-            .user_name(name)
-            .user_id(id)
-            .path("/")
-            .arn(format!("arn:aws:iam::123456789012:user/{name}"))
-            .create_date(DateTime::from_secs(0))
-            .build()
-            .unwrap()
-    }
-
-    fn list_users() -> aws_smithy_mocks::Rule {
-        let (page_1, page_2) = (user("alice", "AIDAALICE0000000001"), user("gina", "AIDAGINA00000000007"));
-        mock!(aws_sdk_iam::Client::list_users)
-            .sequence()
-            .output(move || {
-                ListUsersOutput::builder().users(page_1.clone()).is_truncated(true).marker("m").build().unwrap()
-            })
-            .output(move || ListUsersOutput::builder().users(page_2.clone()).build().unwrap())
-            .build()
+        shared::testing::scope(shared::time::parse_rfc3339("2026-11-20T12:00:00Z").unwrap())
     }
 
     #[tokio::test]
     async fn scenario_10_gather_reads_the_report_and_all_user_pages() {
         let params = shared::testing::params::<IamUserUnusedCredentialsCheck>("cis-parameters").unwrap();
-        let (generate, get) = report_rules(REPORT);
-        let list = list_users();
+        let (generate, get) = credential_report(REPORT);
+        let list = list_users(&[("alice", "AIDAALICE0000000001"), ("gina", "AIDAGINA00000000007")]);
         let facts = IamUserUnusedCredentialsCheck
-            .gather(&iam_with(&[&generate, &get, &list]), &params, &scope())
+            .gather(&shared::mock_aws!(aws_sdk_iam, &[&generate, &get, &list]), &params, &scope())
             .await
             .unwrap();
         assert_eq!(list.num_calls(), 2);
@@ -373,10 +305,10 @@ departed,arn:aws:iam::123456789012:user/departed,2020-01-01T00:00:00+00:00,true,
         let undated = format!(
             "{header}\nalice,arn:aws:iam::123456789012:user/alice,2025-01-01T00:00:00+00:00,true,no_information,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
         );
-        let (generate, get) = report_rules(undated);
-        let list = list_users();
+        let (generate, get) = credential_report(undated);
+        let list = list_users(&[("alice", "AIDAALICE0000000001"), ("gina", "AIDAGINA00000000007")]);
         let error = IamUserUnusedCredentialsCheck
-            .gather(&iam_with(&[&generate, &get, &list]), &params, &scope())
+            .gather(&shared::mock_aws!(aws_sdk_iam, &[&generate, &get, &list]), &params, &scope())
             .await
             .unwrap_err();
         assert_eq!(error.error_type(), "InvalidData");
@@ -387,7 +319,10 @@ departed,arn:aws:iam::123456789012:user/departed,2020-01-01T00:00:00+00:00,true,
                 aws_sdk_iam::error::ErrorMetadata::builder().code("AccessDenied").message("not authorized").build(),
             )
         });
-        let error = IamUserUnusedCredentialsCheck.gather(&iam_with(&[&denied]), &params, &scope()).await.unwrap_err();
+        let error = IamUserUnusedCredentialsCheck
+            .gather(&shared::mock_aws!(aws_sdk_iam, &[&denied]), &params, &scope())
+            .await
+            .unwrap_err();
         assert_eq!(error.error_type(), "AccessDenied");
         assert!(error.to_string().contains("iam:GenerateCredentialReport"), "{error}");
     }

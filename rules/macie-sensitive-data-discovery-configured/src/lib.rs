@@ -348,11 +348,7 @@ mod tests {
         let client = shared::mock_client!(aws_sdk_macie2, RuleMode::MatchAny, rules);
         let aws = Aws::new(shared::testing::test_sdk_config()).with_client(client);
         let params = shared::testing::params::<MacieSensitiveDataDiscoveryConfigured>(case).unwrap();
-        let scope = Scope {
-            account_id: "123456789012".into(),
-            region: "us-east-1".into(),
-            now: aws_sdk_macie2::primitives::DateTime::from_secs(1_795_168_800),
-        };
+        let scope = shared::testing::scope(aws_sdk_macie2::primitives::DateTime::from_secs(1_795_168_800));
         MacieSensitiveDataDiscoveryConfigured.gather(&aws, &params, &scope).await
     }
 

@@ -147,11 +147,7 @@ mod tests {
     async fn gather_with(rule: aws_smithy_mocks::Rule) -> Result<Macie, RuleError> {
         let client = shared::mock_client!(aws_sdk_macie2, RuleMode::MatchAny, &[&rule]);
         let aws = Aws::new(shared::testing::test_sdk_config()).with_client(client);
-        let scope = Scope {
-            account_id: "123456789012".into(),
-            region: "us-east-1".into(),
-            now: aws_sdk_macie2::primitives::DateTime::from_secs(1_795_168_800),
-        };
+        let scope = shared::testing::scope(aws_sdk_macie2::primitives::DateTime::from_secs(1_795_168_800));
         MacieStatusCheck.gather(&aws, &NoParams, &scope).await
     }
 

@@ -21,28 +21,17 @@
 //! 6. `gather` reads the credential report and pages through `ListUsers` for the user ids.
 //! 7. AccessDenied on the credential report is an error naming the missing permission.
 
-use std::collections::HashMap;
-
-use shared::credential_report::{self, CredentialReport};
+use shared::credential_report::UserReport;
 use shared::prelude::*;
 
 pub struct MfaEnabledForIamConsoleAccess;
-
-const USER: &str = "AWS::IAM::User";
-
-/// The credential report, and user name → user id.
-#[derive(Debug)]
-pub struct Facts {
-    pub report: CredentialReport,
-    pub user_ids: HashMap<String, String>,
-}
 
 impl PeriodicRule for MfaEnabledForIamConsoleAccess {
     const SPEC: RuleSpec = RuleSpec {
         name: "mfa-enabled-for-iam-console-access",
         description: "Checks that MFA is enabled for every IAM user that has a console password.",
         trigger: Trigger::Periodic(Frequency::TwentyFourHours),
-        resource_types: &[USER],
+        resource_types: &[shared::iam::USER],
         parameters: &[],
         iam_actions: &["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListUsers"],
         cis: &["1.9"],
@@ -50,33 +39,23 @@ impl PeriodicRule for MfaEnabledForIamConsoleAccess {
         ..RuleSpec::DEFAULTS
     };
     type Params = NoParams;
-    type Facts = Facts;
+    type Facts = UserReport;
 
-    async fn gather(&self, aws: &Aws, _: &NoParams, _: &Scope) -> Result<Facts, RuleError> {
-        let iam = aws.client(aws_sdk_iam::Client::new);
-        let report = credential_report::fetch(&iam).await?;
-        let user_ids = shared::iam::user_ids(&iam).await?;
-        Ok(Facts { report, user_ids })
+    async fn gather(&self, aws: &Aws, _: &NoParams, _: &Scope) -> Result<UserReport, RuleError> {
+        UserReport::fetch(&aws.client(aws_sdk_iam::Client::new)).await
     }
 
-    fn evaluate(&self, facts: &Facts, _: &NoParams, _: &Scope) -> Vec<Evaluation> {
-        facts
-            .report
-            .users()
-            .filter_map(|row| {
-                let id = facts.user_ids.get(&row.user)?;
-                let user = &row.user;
-                Some(match (row.has_console_password(), row.mfa_active) {
-                    (true, true) => Evaluation::compliant(USER, id, format!("IAM user {user} has a console password and an MFA device.")),
-                    (true, false) => Evaluation::non_compliant(
-                        USER,
-                        id,
-                        format!("IAM user {user} can sign in to the console with a password but has no MFA device. Assign an MFA device to the user, or remove the console password."),
-                    ),
-                    (false, _) => Evaluation::not_applicable(USER, id, format!("IAM user {user} has no console password.")),
-                })
+    fn evaluate(&self, facts: &UserReport, _: &NoParams, _: &Scope) -> Vec<Evaluation> {
+        facts.evaluations(|row| {
+            let user = &row.user;
+            Ok(match (row.has_console_password(), row.mfa_active) {
+                (true, true) => Verdict::compliant(format!("IAM user {user} has a console password and an MFA device.")),
+                (true, false) => Verdict::non_compliant(format!(
+                    "IAM user {user} can sign in to the console with a password but has no MFA device. Assign an MFA device to the user, or remove the console password."
+                )),
+                (false, _) => Verdict::not_applicable(format!("IAM user {user} has no console password.")),
             })
-            .collect()
+        })
     }
 }
 
@@ -87,10 +66,10 @@ mod tests {
         GenerateCredentialReportError, GenerateCredentialReportOutput,
     };
     use aws_sdk_iam::operation::get_credential_report::GetCredentialReportOutput;
-    use aws_sdk_iam::operation::list_users::ListUsersOutput;
     use aws_sdk_iam::primitives::{Blob, DateTime};
-    use aws_sdk_iam::types::{ReportStateType, User};
-    use aws_smithy_mocks::{RuleMode, mock};
+    use aws_sdk_iam::types::ReportStateType;
+    use aws_smithy_mocks::mock;
+    use shared::testing::iam::list_users;
     use shared::testing::{assert_evaluation, find, periodic};
 
     const REPORT: &str = "\
@@ -102,10 +81,10 @@ ci-bot,arn:aws:iam::123456789012:user/ci-bot,2026-01-01T00:00:00+00:00,false,N/A
 departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,N/A,2026-01-01T00:00:00+00:00,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A
 ";
 
-    fn facts() -> Facts {
+    fn facts() -> UserReport {
         let ids = [("alice", "AIDAALICE0000000001"), ("bob", "AIDABOB000000000002"), ("ci-bot", "AIDACIBOT0000000003")];
-        Facts {
-            report: CredentialReport::parse(REPORT).unwrap(),
+        UserReport {
+            report: shared::credential_report::CredentialReport::parse(REPORT).unwrap(),
             user_ids: ids.iter().map(|(n, id)| ((*n).to_owned(), (*id).to_owned())).collect(),
         }
     }
@@ -148,13 +127,8 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
         assert!(evaluations.iter().all(|e| !e.annotation.contains("departed")));
     }
 
-    fn iam_with(rules: &[&aws_smithy_mocks::Rule]) -> Aws {
-        let iam = shared::mock_client!(aws_sdk_iam, RuleMode::MatchAny, rules);
-        Aws::new(shared::testing::test_sdk_config()).with_client(iam)
-    }
-
     fn scope() -> Scope {
-        Scope { account_id: "123456789012".into(), region: "us-east-1".into(), now: DateTime::from_secs(1_795_168_800) }
+        shared::testing::scope(DateTime::from_secs(1_795_168_800))
     }
 
     #[tokio::test]
@@ -167,27 +141,9 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
                 .generated_time(DateTime::from_secs(1_795_100_000))
                 .build()
         });
-        let user = |name: &str, id: &str| {
-            User::builder()
-                .user_name(name)
-                .user_id(id)
-                .path("/")
-                .arn(format!("arn:aws:iam::123456789012:user/{name}"))
-                .create_date(DateTime::from_secs(0))
-                .build()
-                .unwrap()
-        };
-        let page_1 = user("alice", "AIDAALICE0000000001");
-        let page_2 = user("bob", "AIDABOB000000000002");
-        let list = mock!(aws_sdk_iam::Client::list_users)
-            .sequence()
-            .output(move || {
-                ListUsersOutput::builder().users(page_1.clone()).is_truncated(true).marker("m").build().unwrap()
-            })
-            .output(move || ListUsersOutput::builder().users(page_2.clone()).is_truncated(false).build().unwrap())
-            .build();
+        let list = list_users(&[("alice", "AIDAALICE0000000001"), ("bob", "AIDABOB000000000002")]);
         let facts = MfaEnabledForIamConsoleAccess
-            .gather(&iam_with(&[&generate, &get, &list]), &NoParams, &scope())
+            .gather(&shared::mock_aws!(aws_sdk_iam, &[&generate, &get, &list]), &NoParams, &scope())
             .await
             .unwrap();
         assert_eq!(facts.user_ids.len(), 2);
@@ -202,7 +158,10 @@ departed,arn:aws:iam::123456789012:user/departed,2026-01-01T00:00:00+00:00,true,
                 aws_sdk_iam::error::ErrorMetadata::builder().code("AccessDenied").message("not authorized").build(),
             )
         });
-        let error = MfaEnabledForIamConsoleAccess.gather(&iam_with(&[&denied]), &NoParams, &scope()).await.unwrap_err();
+        let error = MfaEnabledForIamConsoleAccess
+            .gather(&shared::mock_aws!(aws_sdk_iam, &[&denied]), &NoParams, &scope())
+            .await
+            .unwrap_err();
         assert_eq!(error.error_type(), "AccessDenied");
         assert!(error.to_string().contains("iam:GenerateCredentialReport"), "{error}");
     }

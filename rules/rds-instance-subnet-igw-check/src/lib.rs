@@ -459,8 +459,7 @@ mod tests {
         });
         let config = shared::mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&denied]);
         let aws = Aws::new(shared::testing::test_sdk_config()).with_client(config);
-        let scope =
-            Scope { account_id: "123456789012".into(), region: "us-east-1".into(), now: aws_smithy_types_now() };
+        let scope = shared::testing::scope(aws_smithy_types_now());
         let error = RdsInstanceSubnetIgwCheck.gather(&aws, &NoParams, &scope).await.unwrap_err();
         assert_eq!(error.error_type(), "AccessDenied");
         assert!(error.to_string().contains("config:ListDiscoveredResources"), "{error}");

@@ -130,7 +130,7 @@ mod tests {
     use aws_sdk_iam::operation::list_virtual_mfa_devices::{ListVirtualMFADevicesError, ListVirtualMfaDevicesOutput};
     use aws_sdk_iam::primitives::DateTime;
     use aws_sdk_iam::types::{SummaryKeyType, User};
-    use aws_smithy_mocks::{RuleMode, mock};
+    use aws_smithy_mocks::mock;
     use shared::testing::{assert_evaluation, periodic};
 
     const ROOT_SERIAL: &str = "arn:aws:iam::123456789012:mfa/root-account-mfa-device";
@@ -179,12 +179,11 @@ mod tests {
     }
 
     fn iam_with(rules: &[&aws_smithy_mocks::Rule]) -> Aws {
-        let iam = shared::mock_client!(aws_sdk_iam, RuleMode::MatchAny, rules);
-        Aws::new(shared::testing::test_sdk_config()).with_client(iam)
+        shared::mock_aws!(aws_sdk_iam, rules)
     }
 
     fn scope() -> Scope {
-        Scope { account_id: "123456789012".into(), region: "us-east-1".into(), now: DateTime::from_secs(1_795_168_800) }
+        shared::testing::scope(DateTime::from_secs(1_795_168_800))
     }
 
     #[test]

@@ -156,11 +156,7 @@ mod tests {
     }
 
     fn scope() -> Scope {
-        Scope {
-            account_id: "123456789012".into(),
-            region: "us-east-1".into(),
-            now: aws_sdk_account::primitives::DateTime::from_secs(1_795_168_800),
-        }
+        shared::testing::scope(aws_sdk_account::primitives::DateTime::from_secs(1_795_168_800))
     }
 
     #[tokio::test]

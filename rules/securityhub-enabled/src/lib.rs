@@ -133,11 +133,7 @@ mod tests {
     }
 
     fn scope() -> Scope {
-        Scope {
-            account_id: "123456789012".into(),
-            region: "us-east-1".into(),
-            now: aws_sdk_securityhub::primitives::DateTime::from_secs(1_795_168_800),
-        }
+        shared::testing::scope(aws_sdk_securityhub::primitives::DateTime::from_secs(1_795_168_800))
     }
 
     async fn gather_with(rule: aws_smithy_mocks::Rule) -> Result<Option<Hub>, RuleError> {

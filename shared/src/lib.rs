@@ -18,6 +18,7 @@ pub mod event;
 pub mod filter_pattern;
 pub mod iam;
 pub mod kms;
+pub mod macie;
 pub mod monitoring;
 pub mod params;
 pub mod policy;

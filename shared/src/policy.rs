@@ -53,6 +53,14 @@ pub struct Statement {
     pub conditions: Vec<Condition>,
 }
 
+impl Statement {
+    /// Whether the statement allows every action on every resource (`"Action": "*"` with
+    /// `"Resource": "*"`): full administrative privileges (CIS 1.15).
+    pub fn grants_full_admin(&self) -> bool {
+        self.effect == Effect::Allow && self.actions.iter().any(|a| a == "*") && self.resources.iter().any(|r| r == "*")
+    }
+}
+
 /// Why a policy document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyError(pub String);

@@ -25,6 +25,7 @@ const SHARED_READS: &[(&str, &[&str])] = &[
     ("iam::user_ids", &["iam:ListUsers"]),
     ("UserReport::fetch", &["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListUsers"]),
     ("iam::account_summary", &["iam:GetAccountSummary"]),
+    ("macie::session", &["macie2:GetMacieSession"]),
     ("recorded::recorded_items", &["config:ListDiscoveredResources", "config:BatchGetResourceConfig"]),
     (
         "cloudtrail::account_trails",

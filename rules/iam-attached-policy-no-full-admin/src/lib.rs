@@ -32,7 +32,7 @@
 //! 11. An invalid parameter value is an error naming the parameter.
 
 use aws_sdk_iam::types::{PolicyScopeType, PolicyUsageType};
-use shared::policy::{Effect, PolicyDocument, Statement};
+use shared::policy::{PolicyDocument, Statement};
 use shared::prelude::*;
 
 pub struct IamAttachedPolicyNoFullAdmin;
@@ -70,11 +70,6 @@ pub struct AttachedPolicy {
     /// Users, groups and roles it is attached to.
     pub attachments: i32,
     pub content: Content,
-}
-
-/// `Allow` + `Action` `*` + `Resource` `*`: full administrator access.
-fn grants_full_admin(s: &Statement) -> bool {
-    s.effect == Effect::Allow && s.actions.iter().any(|a| a == "*") && s.resources.iter().any(|r| r == "*")
 }
 
 impl PeriodicRule for IamAttachedPolicyNoFullAdmin {
@@ -164,7 +159,7 @@ impl PeriodicRule for IamAttachedPolicyNoFullAdmin {
                         id,
                         format!("Policy {name} is exempted by the rule parameter exemptPolicyArns."),
                     ),
-                    Content::Document(document) if document.statements.iter().any(grants_full_admin) => {
+                    Content::Document(document) if document.statements.iter().any(Statement::grants_full_admin) => {
                         Evaluation::non_compliant(
                             POLICY,
                             id,

@@ -31,7 +31,7 @@
 //! 9. An invalid parameter value is an error naming the parameter.
 
 use serde_json::Value;
-use shared::policy::{Effect, PolicyDocument, Statement};
+use shared::policy::{PolicyDocument, Statement};
 use shared::prelude::*;
 
 pub struct IamPolicyNoStatementsWithAdminAccess;
@@ -44,11 +44,6 @@ impl FromParams for Params {
     fn from_params(p: &Parameters) -> Result<Self, ParamError> {
         Ok(Params { exclude_boundaries: p.bool("excludePermissionBoundaryPolicy")? })
     }
-}
-
-/// `Allow` + `Action` `*` + `Resource` `*`: full administrator access.
-fn grants_full_admin(s: &Statement) -> bool {
-    s.effect == Effect::Allow && s.actions.iter().any(|a| a == "*") && s.resources.iter().any(|r| r == "*")
 }
 
 /// Whether an IAM policy ARN is an AWS managed policy (`arn:<partition>:iam::aws:policy/…`).
@@ -120,7 +115,7 @@ impl ChangeRule for IamPolicyNoStatementsWithAdminAccess {
         let document = PolicyDocument::parse(default_document(item, policy)?).map_err(|e| {
             RuleError::InvalidData(format!("the default version of policy {policy} cannot be read: {e}"))
         })?;
-        Ok(if document.statements.iter().any(grants_full_admin) {
+        Ok(if document.statements.iter().any(Statement::grants_full_admin) {
             Verdict::non_compliant(format!(
                 "Policy {policy} allows Action * on Resource * (full administrator access). Replace that statement with the actions and resources actually needed."
             ))

@@ -34,8 +34,8 @@
 //! 9. A missing permission on any read is an error naming the action (AccessDenied on
 //!    `GetMacieSession` other than "Macie is not enabled" included), never a verdict.
 
-use aws_sdk_macie2::operation::get_macie_session::GetMacieSessionError;
-use aws_sdk_macie2::types::{AutomatedDiscoveryStatus, JobStatus, MacieStatus, RelationshipStatus};
+use aws_sdk_macie2::types::{AutomatedDiscoveryStatus, JobStatus, RelationshipStatus};
+use shared::macie::{self, Macie};
 use shared::prelude::*;
 
 pub struct MacieSensitiveDataDiscoveryConfigured;
@@ -99,23 +99,12 @@ impl PeriodicRule for MacieSensitiveDataDiscoveryConfigured {
         if p.external_tool_attested {
             return Ok(Discovery::ExternalTool);
         }
-        let macie = aws.client(aws_sdk_macie2::Client::new);
-        match macie.get_macie_session().send().await {
-            Ok(output) => match output.status() {
-                Some(MacieStatus::Enabled) => {}
-                Some(MacieStatus::Paused) => return Ok(Discovery::MacieOff { paused: true }),
-                other => {
-                    return Err(RuleError::InvalidData(format!(
-                        "macie2:GetMacieSession returned the unknown status {:?}",
-                        other.map(MacieStatus::as_str)
-                    )));
-                }
-            },
-            Err(e) if e.as_service_error().is_some_and(not_enabled) => {
-                return Ok(Discovery::MacieOff { paused: false });
-            }
-            Err(e) => return Err(e).context("macie2:GetMacieSession"),
+        match macie::session(aws).await? {
+            Macie::Enabled => {}
+            Macie::Paused => return Ok(Discovery::MacieOff { paused: true }),
+            Macie::NotEnabled => return Ok(Discovery::MacieOff { paused: false }),
         }
+        let macie = aws.client(aws_sdk_macie2::Client::new);
 
         let administrator = macie.get_administrator_account().send().await.context("macie2:GetAdministratorAccount")?;
         if let Some(admin) = administrator.administrator()
@@ -215,17 +204,6 @@ fn counts(status: &JobStatus) -> bool {
     )
 }
 
-/// Macie's answer where it is not enabled: AccessDenied "Macie is not enabled", or no session.
-fn not_enabled(e: &GetMacieSessionError) -> bool {
-    match e {
-        GetMacieSessionError::AccessDeniedException(e) => {
-            e.message().is_some_and(|m| m.to_ascii_lowercase().contains("macie is not enabled"))
-        }
-        GetMacieSessionError::ResourceNotFoundException(_) => true,
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,10 +213,12 @@ mod tests {
     use aws_sdk_macie2::operation::get_automated_discovery_configuration::{
         GetAutomatedDiscoveryConfigurationError, GetAutomatedDiscoveryConfigurationOutput,
     };
+    use aws_sdk_macie2::operation::get_macie_session::GetMacieSessionError;
     use aws_sdk_macie2::operation::get_macie_session::GetMacieSessionOutput;
     use aws_sdk_macie2::operation::list_classification_jobs::{
         ListClassificationJobsError, ListClassificationJobsOutput,
     };
+    use aws_sdk_macie2::types::MacieStatus;
     use aws_sdk_macie2::types::error::AccessDeniedException;
     use aws_sdk_macie2::types::{Invitation, JobSummary};
     use aws_smithy_mocks::{Rule, RuleMode, mock};

@@ -22,19 +22,10 @@
 //! 4. `gather` tells "Macie is not enabled" from AccessDenied: a missing permission is an error
 //!    naming `macie2:GetMacieSession`, and an unknown or missing status is an error, never a verdict.
 
-use aws_sdk_macie2::operation::get_macie_session::GetMacieSessionError;
-use aws_sdk_macie2::types::MacieStatus;
+use shared::macie::{self, Macie};
 use shared::prelude::*;
 
 pub struct MacieStatusCheck;
-
-/// Macie's state for the account in the region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Macie {
-    Enabled,
-    Paused,
-    NotEnabled,
-}
 
 impl PeriodicRule for MacieStatusCheck {
     const SPEC: RuleSpec = RuleSpec {
@@ -51,19 +42,7 @@ impl PeriodicRule for MacieStatusCheck {
     type Facts = Macie;
 
     async fn gather(&self, aws: &Aws, _: &NoParams, _: &Scope) -> Result<Macie, RuleError> {
-        let macie = aws.client(aws_sdk_macie2::Client::new);
-        match macie.get_macie_session().send().await {
-            Ok(output) => match output.status() {
-                Some(MacieStatus::Enabled) => Ok(Macie::Enabled),
-                Some(MacieStatus::Paused) => Ok(Macie::Paused),
-                other => Err(RuleError::InvalidData(format!(
-                    "macie2:GetMacieSession returned the unknown status {:?}",
-                    other.map(MacieStatus::as_str)
-                ))),
-            },
-            Err(e) if e.as_service_error().is_some_and(not_enabled) => Ok(Macie::NotEnabled),
-            Err(e) => Err(e).context("macie2:GetMacieSession"),
-        }
+        macie::session(aws).await
     }
 
     fn evaluate(&self, macie: &Macie, _: &NoParams, scope: &Scope) -> Vec<Evaluation> {
@@ -90,21 +69,11 @@ impl PeriodicRule for MacieStatusCheck {
     }
 }
 
-/// Macie's answer where it is not enabled: AccessDenied "Macie is not enabled", or no session.
-fn not_enabled(e: &GetMacieSessionError) -> bool {
-    match e {
-        GetMacieSessionError::AccessDeniedException(e) => {
-            e.message().is_some_and(|m| m.to_ascii_lowercase().contains("macie is not enabled"))
-        }
-        GetMacieSessionError::ResourceNotFoundException(_) => true,
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_macie2::operation::get_macie_session::GetMacieSessionOutput;
+    use aws_sdk_macie2::operation::get_macie_session::{GetMacieSessionError, GetMacieSessionOutput};
+    use aws_sdk_macie2::types::MacieStatus;
     use aws_sdk_macie2::types::error::{AccessDeniedException, ResourceNotFoundException};
     use aws_smithy_mocks::{RuleMode, mock};
     use shared::testing::{assert_evaluation, periodic};

@@ -70,7 +70,7 @@ use aws_sdk_cloudtrail::types::{AdvancedEventSelector, AdvancedFieldSelector, Ev
 
 use crate::aws::Aws;
 use crate::error::{AwsResultExt, RuleError};
-use crate::evaluation::Evaluation;
+use crate::evaluation::{Evaluation, Verdict};
 use crate::rule::{ACCOUNT, Scope};
 
 /// The IAM actions [`account_trails`] calls; a rule that uses it lists them in `iam_actions`.
@@ -275,6 +275,30 @@ impl HomeClients {
 // ---------------------------------------------------------------------------------------------
 // Decide
 // ---------------------------------------------------------------------------------------------
+
+/// The resource type of trails, which AWS Config records by trail name.
+pub const TRAIL: &str = "AWS::CloudTrail::Trail";
+
+/// The trails this region lists without shadow copies (`cloudtrail:DescribeTrails`): what a
+/// per-trail rule reads, judging each trail once, in its home region ([`per_trail`]).
+pub async fn region_trails(aws: &Aws) -> Result<Vec<Trail>, RuleError> {
+    let cloudtrail = aws.client(Client::new);
+    let output =
+        cloudtrail.describe_trails().include_shadow_trails(false).send().await.context("cloudtrail:DescribeTrails")?;
+    Ok(output.trail_list().to_vec())
+}
+
+/// One evaluation of `AWS::CloudTrail::Trail` (by name) per trail homed in `region`, from `decide`.
+pub fn per_trail(trails: &[Trail], region: &str, decide: impl Fn(&Trail, &str) -> Verdict) -> Vec<Evaluation> {
+    trails
+        .iter()
+        .filter(|t| homed_in(t, region))
+        .filter_map(|t| {
+            let name = t.name()?;
+            Some(decide(t, name).on(TRAIL, name))
+        })
+        .collect()
+}
 
 /// Whether the rule running in `region` judges this trail: trails are judged once, in their home
 /// region (a trail without a home region is taken to be this region's).

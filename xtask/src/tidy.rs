@@ -26,6 +26,7 @@ const SHARED_READS: &[(&str, &[&str])] = &[
     ("UserReport::fetch", &["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListUsers"]),
     ("iam::account_summary", &["iam:GetAccountSummary"]),
     ("macie::session", &["macie2:GetMacieSession"]),
+    ("cloudtrail::region_trails", &["cloudtrail:DescribeTrails"]),
     ("recorded::recorded_items", &["config:ListDiscoveredResources", "config:BatchGetResourceConfig"]),
     (
         "cloudtrail::account_trails",

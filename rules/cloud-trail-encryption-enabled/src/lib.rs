@@ -24,12 +24,10 @@
 //!    `cloudtrail:DescribeTrails`.
 
 use aws_sdk_cloudtrail::types::Trail;
-use shared::cloudtrail::homed_in;
+use shared::cloudtrail::{self, TRAIL};
 use shared::prelude::*;
 
 pub struct CloudTrailEncryptionEnabled;
-
-const TRAIL: &str = "AWS::CloudTrail::Trail";
 
 impl PeriodicRule for CloudTrailEncryptionEnabled {
     const SPEC: RuleSpec = RuleSpec {
@@ -47,36 +45,16 @@ impl PeriodicRule for CloudTrailEncryptionEnabled {
     type Facts = Vec<Trail>;
 
     async fn gather(&self, aws: &Aws, _: &NoParams, _: &Scope) -> Result<Vec<Trail>, RuleError> {
-        let cloudtrail = aws.client(aws_sdk_cloudtrail::Client::new);
-        let output = cloudtrail
-            .describe_trails()
-            .include_shadow_trails(false)
-            .send()
-            .await
-            .context("cloudtrail:DescribeTrails")?;
-        Ok(output.trail_list().to_vec())
+        cloudtrail::region_trails(aws).await
     }
 
     fn evaluate(&self, trails: &Vec<Trail>, _: &NoParams, scope: &Scope) -> Vec<Evaluation> {
-        trails
-            .iter()
-            .filter(|t| homed_in(t, &scope.region))
-            .filter_map(|t| {
-                let name = t.name()?;
-                Some(match t.kms_key_id().filter(|k| !k.is_empty()) {
-                    Some(key) => {
-                        Evaluation::compliant(TRAIL, name, format!("Trail {name} encrypts its log files with KMS key {key}."))
-                    }
-                    None => Evaluation::non_compliant(
-                        TRAIL,
-                        name,
-                        format!(
-                            "Trail {name} encrypts its log files only with S3-managed keys (SSE-S3). Set a customer managed KMS key on the trail and let CloudTrail use it in the key policy."
-                        ),
-                    ),
-                })
-            })
-            .collect()
+        cloudtrail::per_trail(trails, &scope.region, |trail, name| match trail.kms_key_id().filter(|k| !k.is_empty()) {
+            Some(key) => Verdict::compliant(format!("Trail {name} encrypts its log files with KMS key {key}.")),
+            None => Verdict::non_compliant(format!(
+                "Trail {name} encrypts its log files only with S3-managed keys (SSE-S3). Set a customer managed KMS key on the trail and let CloudTrail use it in the key policy."
+            )),
+        })
     }
 }
 

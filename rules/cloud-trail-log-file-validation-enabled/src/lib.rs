@@ -20,11 +20,10 @@
 //!    `cloudtrail:DescribeTrails`.
 
 use aws_sdk_cloudtrail::types::Trail;
+use shared::cloudtrail::{self, TRAIL};
 use shared::prelude::*;
 
 pub struct CloudTrailLogFileValidationEnabled;
-
-const TRAIL: &str = "AWS::CloudTrail::Trail";
 
 impl PeriodicRule for CloudTrailLogFileValidationEnabled {
     const SPEC: RuleSpec = RuleSpec {
@@ -42,33 +41,19 @@ impl PeriodicRule for CloudTrailLogFileValidationEnabled {
     type Facts = Vec<Trail>;
 
     async fn gather(&self, aws: &Aws, _: &NoParams, _: &Scope) -> Result<Vec<Trail>, RuleError> {
-        let cloudtrail = aws.client(aws_sdk_cloudtrail::Client::new);
-        let output = cloudtrail
-            .describe_trails()
-            .include_shadow_trails(false)
-            .send()
-            .await
-            .context("cloudtrail:DescribeTrails")?;
-        Ok(output.trail_list().to_vec())
+        cloudtrail::region_trails(aws).await
     }
 
     fn evaluate(&self, trails: &Vec<Trail>, _: &NoParams, scope: &Scope) -> Vec<Evaluation> {
-        trails
-            .iter()
-            .filter(|t| t.home_region().is_none_or(|home| home == scope.region))
-            .filter_map(|t| {
-                let name = t.name()?;
-                Some(if t.log_file_validation_enabled().unwrap_or(false) {
-                    Evaluation::compliant(TRAIL, name, format!("Trail {name} has log file validation enabled."))
-                } else {
-                    Evaluation::non_compliant(
-                        TRAIL,
-                        name,
-                        format!("Trail {name} does not validate its log files, so tampering with delivered logs would go unnoticed. Enable log file validation on the trail."),
-                    )
-                })
-            })
-            .collect()
+        cloudtrail::per_trail(trails, &scope.region, |trail, name| {
+            if trail.log_file_validation_enabled().unwrap_or(false) {
+                Verdict::compliant(format!("Trail {name} has log file validation enabled."))
+            } else {
+                Verdict::non_compliant(format!(
+                    "Trail {name} does not validate its log files, so tampering with delivered logs would go unnoticed. Enable log file validation on the trail."
+                ))
+            }
+        })
     }
 }
 

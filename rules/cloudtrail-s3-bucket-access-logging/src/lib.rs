@@ -39,12 +39,11 @@ use aws_sdk_cloudtrail::types::Trail;
 use aws_sdk_config::types::{ResourceKey, ResourceType};
 use shared::ConfigurationItem;
 use shared::ci::ItemStatus;
-use shared::cloudtrail::homed_in;
+use shared::cloudtrail::{self, TRAIL, homed_in};
 use shared::prelude::*;
 
 pub struct CloudTrailS3BucketAccessLogging;
 
-const TRAIL: &str = "AWS::CloudTrail::Trail";
 const BUCKET: &str = "AWS::S3::Bucket";
 /// `BatchGetResourceConfig` takes at most 100 keys.
 const BATCH: usize = 100;
@@ -88,15 +87,7 @@ impl PeriodicRule for CloudTrailS3BucketAccessLogging {
     type Facts = Facts;
 
     async fn gather(&self, aws: &Aws, _: &NoParams, scope: &Scope) -> Result<Facts, RuleError> {
-        let cloudtrail = aws.client(aws_sdk_cloudtrail::Client::new);
-        let trails = cloudtrail
-            .describe_trails()
-            .include_shadow_trails(false)
-            .send()
-            .await
-            .context("cloudtrail:DescribeTrails")?
-            .trail_list()
-            .to_vec();
+        let trails = cloudtrail::region_trails(aws).await?;
         let mut names = Vec::new();
         for trail in trails.iter().filter(|t| homed_in(t, &scope.region)) {
             let bucket = trail.s3_bucket_name().filter(|b| !b.is_empty()).ok_or_else(|| {

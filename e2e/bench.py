@@ -43,12 +43,12 @@ def main(profile: str) -> int:
                 f.wait_ready()
                 if not events:
                     skipped.append(f"{rule}: the seeded account records no resource of its types")
-                try:
-                    if events:
+                else:
+                    try:
                         first = _timed(f, events[0])
                         warm = statistics.median(_timed(f, account.deployment_events(emu.url, spec)[0]) for _ in range(5))
-                except InvocationFailed as e:
-                    skipped.append(f"{rule}: {str(e)[:160]}")
+                    except InvocationFailed as e:
+                        skipped.append(f"{rule}: {str(e)[:160]}")
                 rss = f.rss_kib()
             startups.sort()
             p95 = startups[int(len(startups) * 0.95) - 1]

@@ -1072,6 +1072,26 @@ pub mod fixtures {
     pub fn audit_pattern(control: &Control) -> &'static str {
         control.cis.accepted[0].pattern
     }
+
+    /// The one evaluation a monitoring rule reports, on the account, for `chain` and its fixture
+    /// event `events/<rule>/<case>.json`.
+    #[track_caller]
+    pub fn verdict<R: crate::rule::PeriodicRule<Facts = Chain>>(rule: &R, case: &str, chain: &Chain) -> Evaluation {
+        let evaluations = crate::testing::periodic(rule, case, chain).unwrap();
+        assert_eq!(evaluations.len(), 1);
+        let e = evaluations.into_iter().next().unwrap();
+        assert_eq!((e.resource_type.as_str(), e.resource_id.as_str()), (ACCOUNT, ACCOUNT_ID));
+        e
+    }
+
+    /// `pattern` with each of `parts` removed; each must occur in it.
+    #[track_caller]
+    pub fn without(pattern: &str, parts: &[&str]) -> String {
+        parts.iter().fold(pattern.to_owned(), |p, part| {
+            assert!(p.contains(part), "{part:?} is not in {p:?}");
+            p.replace(part, "")
+        })
+    }
 }
 
 #[cfg(test)]

@@ -73,16 +73,12 @@ mod tests {
     use super::*;
     use aws_sdk_cloudtrail::operation::describe_trails::{DescribeTrailsError, DescribeTrailsOutput};
     use aws_smithy_mocks::{RuleMode, mock};
-    use shared::monitoring::fixtures::{REGION, TOPIC, audit_pattern, chain, pending};
+    use shared::monitoring::fixtures::{self, REGION, TOPIC, audit_pattern, chain, pending};
     use shared::monitoring::{CIS_4_2, Topic};
     use shared::testing::{assert_evaluation, periodic};
 
     fn verdict(case: &str, chain: &Chain) -> Evaluation {
-        let evaluations = periodic(&CloudWatchAlarmConsoleSigninNoMfa, case, chain).unwrap();
-        assert_eq!(evaluations.len(), 1);
-        let e = evaluations.into_iter().next().unwrap();
-        assert_eq!((e.resource_type.as_str(), e.resource_id.as_str()), (ACCOUNT, "123456789012"));
-        e
+        fixtures::verdict(&CloudWatchAlarmConsoleSigninNoMfa, case, chain)
     }
 
     #[test]

@@ -74,23 +74,12 @@ mod tests {
     use super::*;
     use aws_sdk_cloudtrail::operation::describe_trails::{DescribeTrailsError, DescribeTrailsOutput};
     use aws_smithy_mocks::{RuleMode, mock};
-    use shared::monitoring::fixtures::{REGION, TOPIC, audit_pattern, chain, pending};
+    use shared::monitoring::fixtures::{self, REGION, TOPIC, audit_pattern, chain, pending, without};
     use shared::monitoring::{CIS_4_8, Topic};
     use shared::testing::{assert_evaluation, periodic};
 
     fn verdict(case: &str, chain: &Chain) -> Evaluation {
-        let evaluations = periodic(&CloudWatchAlarmS3BucketPolicyChanges, case, chain).unwrap();
-        assert_eq!(evaluations.len(), 1);
-        let e = evaluations.into_iter().next().unwrap();
-        assert_eq!((e.resource_type.as_str(), e.resource_id.as_str()), (ACCOUNT, "123456789012"));
-        e
-    }
-
-    fn without(pattern: &str, parts: &[&str]) -> String {
-        parts.iter().fold(pattern.to_owned(), |p, part| {
-            assert!(p.contains(part), "{part:?} is not in {p:?}");
-            p.replace(part, "")
-        })
+        fixtures::verdict(&CloudWatchAlarmS3BucketPolicyChanges, case, chain)
     }
 
     #[test]

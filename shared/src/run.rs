@@ -36,6 +36,14 @@ pub struct Outcome {
     pub evaluations: Vec<Reported>,
 }
 
+#[cfg(any(test, feature = "testing"))]
+impl Outcome {
+    /// (resource id, compliance type) of each evaluation sent, in order: what tests compare.
+    pub fn verdicts(&self) -> Vec<(&str, &'static str)> {
+        self.evaluations.iter().map(|e| (e.compliance_resource_id.as_str(), e.compliance_type)).collect()
+    }
+}
+
 /// One evaluation as sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

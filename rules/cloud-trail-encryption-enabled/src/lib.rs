@@ -124,9 +124,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(outcome.stale_cleared, 1);
-        assert_eq!(outcome.evaluations.len(), 1);
-        assert_eq!(outcome.evaluations[0].compliance_resource_id, "deleted-trail");
-        assert_eq!(outcome.evaluations[0].compliance_type, "NOT_APPLICABLE");
+        assert_eq!(outcome.verdicts(), [("deleted-trail", "NOT_APPLICABLE")]);
     }
 
     #[tokio::test]

@@ -235,8 +235,7 @@ mod tests {
         ];
         let config = recorded_config_client(keys, vec![(KEY, "44444444-4444-4444-4444-444444444444")]);
         let outcome = handle_change_with_config(&CmkBackingKeyRotationEnabled, "scheduled", config).await.unwrap();
-        let verdicts: Vec<(&str, &str)> =
-            outcome.evaluations.iter().map(|e| (e.compliance_resource_id.as_str(), e.compliance_type)).collect();
+        let verdicts = outcome.verdicts();
         assert_eq!(
             verdicts,
             [

@@ -155,17 +155,14 @@ mod tests {
     async fn scenario_9_oversized_item_is_fetched() {
         let outcome =
             shared::testing::handle_change_with_config(&Ec2Imdsv2Check, "oversized", recorded_config()).await.unwrap();
-        assert_eq!(outcome.evaluations.len(), 1);
-        assert_eq!(outcome.evaluations[0].compliance_type, "NON_COMPLIANT");
-        assert_eq!(outcome.evaluations[0].compliance_resource_id, "i-0a1b2c3d4e5f60002");
+        assert_eq!(outcome.verdicts(), [("i-0a1b2c3d4e5f60002", "NON_COMPLIANT")]);
     }
 
     #[tokio::test]
     async fn scenario_10_scheduled_run_sweeps_recorded_instances_and_clears_stale_results() {
         let outcome =
             shared::testing::handle_change_with_config(&Ec2Imdsv2Check, "scheduled", recorded_config()).await.unwrap();
-        let verdicts: Vec<(&str, &str)> =
-            outcome.evaluations.iter().map(|e| (e.compliance_resource_id.as_str(), e.compliance_type)).collect();
+        let verdicts = outcome.verdicts();
         assert_eq!(
             verdicts,
             [

@@ -355,8 +355,7 @@ mod tests {
             shared::testing::handle_periodic_with(&Ec2InstanceIamRoleAttached, "scheduled", aws_with(config, &[&list]))
                 .await
                 .unwrap();
-        let verdicts: Vec<(&str, &str)> =
-            outcome.evaluations.iter().map(|e| (e.compliance_resource_id.as_str(), e.compliance_type)).collect();
+        let verdicts = outcome.verdicts();
         assert_eq!(verdicts, [("i-01", "COMPLIANT"), ("i-0gone", "NOT_APPLICABLE")]);
         assert_eq!(outcome.stale_cleared, 1);
     }

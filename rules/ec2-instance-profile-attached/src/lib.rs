@@ -188,9 +188,7 @@ mod tests {
         let config = shared::testing::recorded_config_client(vec![instance], vec![]);
         let outcome =
             shared::testing::handle_change_with_config(&Ec2InstanceProfileAttached, "oversized", config).await.unwrap();
-        assert_eq!(outcome.evaluations.len(), 1);
-        assert_eq!(outcome.evaluations[0].compliance_type, "COMPLIANT");
-        assert_eq!(outcome.evaluations[0].compliance_resource_id, "i-0a1b2c3d4e5f60008");
+        assert_eq!(outcome.verdicts(), [("i-0a1b2c3d4e5f60008", "COMPLIANT")]);
     }
 
     #[test]

@@ -155,8 +155,7 @@ mod tests {
     async fn scenario_6_scheduled_run_sweeps_recorded_file_systems_and_clears_stale_results() {
         let config = recorded_config_client(recorded(), vec![(FS, "fs-0a1b2c3d4e5f6dead")]);
         let outcome = handle_change_with_config(&EfsEncryptedCheck, "scheduled", config).await.unwrap();
-        let verdicts: Vec<(&str, &str)> =
-            outcome.evaluations.iter().map(|e| (e.compliance_resource_id.as_str(), e.compliance_type)).collect();
+        let verdicts = outcome.verdicts();
         assert_eq!(
             verdicts,
             [

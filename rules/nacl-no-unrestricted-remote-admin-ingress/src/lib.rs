@@ -204,9 +204,7 @@ mod tests {
         )
         .await
         .unwrap();
-        assert_eq!(outcome.evaluations.len(), 1);
-        assert_eq!(outcome.evaluations[0].compliance_type, "NON_COMPLIANT");
-        assert_eq!(outcome.evaluations[0].compliance_resource_id, "acl-0a1b2c3d4e5f60002");
+        assert_eq!(outcome.verdicts(), [("acl-0a1b2c3d4e5f60002", "NON_COMPLIANT")]);
     }
 
     #[tokio::test]
@@ -218,8 +216,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let verdicts: Vec<(&str, &str)> =
-            outcome.evaluations.iter().map(|e| (e.compliance_resource_id.as_str(), e.compliance_type)).collect();
+        let verdicts = outcome.verdicts();
         assert_eq!(
             verdicts,
             [

@@ -142,9 +142,7 @@ mod tests {
             shared::testing::handle_change_with_config(&VpcDefaultSecurityGroupClosed, "oversized", recorded_config())
                 .await
                 .unwrap();
-        assert_eq!(outcome.evaluations.len(), 1);
-        assert_eq!(outcome.evaluations[0].compliance_type, "NON_COMPLIANT");
-        assert_eq!(outcome.evaluations[0].compliance_resource_id, "sg-0d0e0f0a0b0c00001");
+        assert_eq!(outcome.verdicts(), [("sg-0d0e0f0a0b0c00001", "NON_COMPLIANT")]);
     }
 
     #[tokio::test]
@@ -153,8 +151,7 @@ mod tests {
             shared::testing::handle_change_with_config(&VpcDefaultSecurityGroupClosed, "scheduled", recorded_config())
                 .await
                 .unwrap();
-        let verdicts: Vec<(&str, &str)> =
-            outcome.evaluations.iter().map(|e| (e.compliance_resource_id.as_str(), e.compliance_type)).collect();
+        let verdicts = outcome.verdicts();
         assert_eq!(
             verdicts,
             [

@@ -381,9 +381,7 @@ mod tests {
         let outcome =
             shared::testing::handle_periodic_with(&VpcFlowLogsEnabled, "scheduled-reporting", aws).await.unwrap();
         assert_eq!(outcome.stale_cleared, 1);
-        assert_eq!(outcome.evaluations.len(), 1);
-        assert_eq!(outcome.evaluations[0].compliance_resource_id, "vpc-deleted");
-        assert_eq!(outcome.evaluations[0].compliance_type, "NOT_APPLICABLE");
+        assert_eq!(outcome.verdicts(), [("vpc-deleted", "NOT_APPLICABLE")]);
     }
 
     #[tokio::test]

@@ -68,8 +68,35 @@ fn build_rules() -> Result {
     cargo(&["build", "--workspace", "--bins"])
 }
 
+/// What a cold `cargo xtask test` leaves in `target/` and `.tools/` at its peak, measured on a
+/// fresh clone (see the README's "Disk" note). Checked before anything is built.
+const COLD_TEST_DISK_GIB: f64 = 12.0;
+
+/// The directories the test command fills.
+const BUILD_DIRS: [&str; 3] = ["target", ".tools", ".aws-sam"];
+
+const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+
+/// Fails at once, with the figures, when the run cannot fit on the disk, instead of failing
+/// minutes later with "No space left on device" in the middle of a build.
+fn disk_space() -> Result {
+    let free = tools::free_bytes(&tools::root())? as f64 / GIB;
+    let held = tools::used_bytes(&BUILD_DIRS) as f64 / GIB;
+    eprintln!(
+        "{free:.1} GiB free; target/, .tools/ and .aws-sam/ hold {held:.1} GiB; a cold run needs about {COLD_TEST_DISK_GIB:.0} GiB in all"
+    );
+    if free + held < COLD_TEST_DISK_GIB {
+        return Err(format!(
+            "not enough disk space: {free:.1} GiB free, and a cold run needs about {COLD_TEST_DISK_GIB:.0} GiB \
+             ({held:.1} GiB of it already built); free some space (`cargo clean` of other projects) and run again"
+        ));
+    }
+    Ok(())
+}
+
 fn test() -> Result {
     let start = Instant::now();
+    step("disk space", disk_space)?;
     step("format", || cargo(&["fmt", "--all", "--check"]))?;
     step("lints", || cargo(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]))?;
     step("unit, fixture, SDK-level and property tests", || cargo(&["test", "--workspace", "--quiet"]))?;
@@ -86,7 +113,11 @@ fn test() -> Result {
         cmd.env("PATH", tools::path_with(&python.join("bin")));
         tools::run(cmd)
     })?;
-    eprintln!("all checks passed in {:.1}s", start.elapsed().as_secs_f64());
+    eprintln!(
+        "all checks passed in {:.1}s; target/, .tools/ and .aws-sam/ now hold {:.1} GiB",
+        start.elapsed().as_secs_f64(),
+        tools::used_bytes(&BUILD_DIRS) as f64 / GIB
+    );
     Ok(())
 }
 

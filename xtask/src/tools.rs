@@ -72,3 +72,32 @@ pub fn files_matching(dir: &str, suffix: &str) -> Result<Vec<String>> {
     files.sort();
     Ok(files)
 }
+
+/// Free bytes on the filesystem that holds `path` (`df -Pk`).
+pub fn free_bytes(path: &Path) -> Result<u64> {
+    let out = Command::new("df").arg("-Pk").arg(path).output().map_err(|e| format!("cannot run df: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    // POSIX format: a header line, then "filesystem 1024-blocks used available capacity mount".
+    text.lines()
+        .nth(1)
+        .and_then(|line| line.split_whitespace().nth(3))
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map(|kb| kb * 1024)
+        .ok_or_else(|| format!("cannot read the free space of {} from df: {text:?}", path.display()))
+}
+
+/// Bytes that the existing ones of `dirs` (relative to the workspace root) hold on disk (`du -sk`).
+pub fn used_bytes(dirs: &[&str]) -> u64 {
+    let existing: Vec<&str> = dirs.iter().copied().filter(|d| root().join(d).exists()).collect();
+    if existing.is_empty() {
+        return 0;
+    }
+    let out = command("du", &["-sk", "-c"]).args(&existing).output();
+    let text = out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+    // The last line is the total ("N total"); hard links (cargo links binaries) count once.
+    text.lines()
+        .last()
+        .and_then(|line| line.split_whitespace().next())
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
